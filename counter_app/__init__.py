@@ -1,0 +1,1 @@
+"""Counter application core (headless)."""

@@ -1,0 +1,181 @@
+"""Operator commands: scriptable, headless, each taking --data-dir."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from counter_app.config import Settings, demo_data_dir
+from counter_app.domain.errors import DomainError
+from counter_app.services.context import AppServices, open_services
+from counter_app.services.dossiers import DossierQuery
+from counter_app.services.errors import ServiceError
+from counter_app.services.read_models import DossierPublic
+from db.engine import StoreError
+
+COMMANDS = ("seed-demo", "dossiers", "print", "catalogue", "check", "queue", "enrol", "sync",
+            "backup", "export-outbox")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.data_dir is not None:
+        return Settings(data_dir=args.data_dir)
+    return Settings()
+
+
+def _open(args: argparse.Namespace) -> AppServices:
+    settings = _settings(args)
+    settings.ensure_dirs()
+    return open_services(settings.db_path)
+
+
+def dossier_json(d: DossierPublic) -> str:
+    """One line of ``dossiers --json``: no personal data beyond what operators need."""
+    return json.dumps({
+        "code": d.code, "status": int(d.status), "procedure_code": d.procedure_code,
+        "received_at": d.received_at.isoformat(), "due_at": d.due_at.isoformat(),
+        "channel": int(d.channel),
+    }, ensure_ascii=False)
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    """Set up the demo ward (if empty) and add N dossiers."""
+    from counter_app.services.demo import ensure_demo_ward, seed_dossiers
+
+    svc = _open(args)
+    ensure_demo_ward(svc.engine, svc.clock)
+    t0 = time.perf_counter()
+    made = seed_dossiers(svc.engine, svc.clock, args.dossiers) if args.dossiers else 0
+    print(f"Đã tạo {made} hồ sơ mẫu trong {time.perf_counter() - t0:.1f} giây.")
+    return 0
+
+
+def cmd_dossiers(args: argparse.Namespace) -> int:
+    """List dossiers, newest first, one JSON object per line."""
+    svc = _open(args)
+    rows = svc.dossiers.find(DossierQuery(text=args.search or "", limit=args.limit))
+    out = sys.stdout
+    for d in rows:
+        out.write(dossier_json(d) if args.json else f"{d.code}\t{d.status.name}\t{d.procedure_code}")
+        out.write("\n")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """Render a stored dossier's receipt or slip to a PDF file."""
+    from printing.receipt import render_receipt
+    from printing.slip import render_slip
+
+    svc = _open(args)
+    if args.format == "slip80":
+        pdf = render_slip(svc.receipts.slip(args.code), width_mm=80)
+    else:
+        pdf = render_receipt(svc.receipts.receipt(args.code), page=args.format)
+    Path(args.out).write_bytes(pdf)
+    print(args.out)
+    return 0
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    """Import or update the procedure catalogue from CSV, JSON or XLSX."""
+    from datetime import date
+
+    svc = _open(args)
+    report = svc.catalogue.import_file(Path(args.file), today=date.today())
+    print(f"Thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
+          f"từ chối {len(report.rejected)}")
+    for r in report.rejected:
+        print(f"  dòng {r.source_row} ({r.code}): {'; '.join(r.reasons)}")
+    return 0 if not report.rejected else 1
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    """Queue tickets: issue one and write the printer's output; export statistics."""
+    from counter_app.queue_cli import run_queue_command
+
+    return run_queue_command(_open(args), args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The full page-by-page check of the store (too slow for every start on a big store)."""
+    from db.migrate import check_integrity
+
+    svc = _open(args)
+    check_integrity(svc.engine)  # StoreCorrupt carries the Vietnamese message
+    print("Dữ liệu nguyên vẹn (quick_check: ok).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every operator command."""
+    p = argparse.ArgumentParser(prog="counter-app", description="Phần mềm Một cửa cấp phường")
+    p.add_argument("--data-dir", type=Path, default=None, help="thư mục dữ liệu")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("seed-demo", help="tạo phường mẫu và hồ sơ mẫu")
+    s.add_argument("--dossiers", type=int, default=200)
+    s.set_defaults(fn=cmd_seed_demo)
+    s = sub.add_parser("dossiers", help="liệt kê hồ sơ")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--search", default="")
+    s.add_argument("--limit", type=int, default=1000)
+    s.set_defaults(fn=cmd_dossiers)
+    s = sub.add_parser("print", help="in phiếu")
+    s.add_argument("what", choices=["receipt"])
+    s.add_argument("code")
+    s.add_argument("--out", required=True)
+    s.add_argument("--format", choices=["a4", "a5", "slip80"], default="a4")
+    s.set_defaults(fn=cmd_print)
+    s = sub.add_parser("catalogue", help="nhập danh mục thủ tục")
+    s.add_argument("action", choices=["import"])
+    s.add_argument("file")
+    s.set_defaults(fn=cmd_catalogue)
+    s = sub.add_parser("check", help="kiểm tra toàn bộ tệp dữ liệu (PRAGMA quick_check)")
+    s.set_defaults(fn=cmd_check)
+    s = sub.add_parser("queue", help="số thứ tự: lấy số, thống kê, in thử")
+    from counter_app.queue_cli import add_queue_arguments
+
+    add_queue_arguments(s)
+    s.set_defaults(fn=cmd_queue)
+    from counter_app.sync_cli import add_sync_parsers
+
+    add_sync_parsers(sub)
+    return p
+
+
+def _hoist_data_dir(argv: list[str]) -> list[str]:
+    # Accept --data-dir anywhere on the line, as operators type it after the subcommand too.
+    out, i, hoisted = [], 0, []
+    while i < len(argv):
+        if argv[i] == "--data-dir" and i + 1 < len(argv):
+            hoisted += argv[i:i + 2]
+            i += 2
+            continue
+        if argv[i].startswith("--data-dir="):
+            hoisted.append(argv[i])
+        else:
+            out.append(argv[i])
+        i += 1
+    return hoisted + out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one operator command; Vietnamese error text and exit 2 on a user error."""
+    args = build_parser().parse_args(_hoist_data_dir(list(sys.argv[1:] if argv is None else argv)))
+    try:
+        return int(args.fn(args))
+    except (ServiceError, DomainError, StoreError) as exc:
+        print(f"Lỗi: {exc.message_vi}", file=sys.stderr)
+        return 2
+
+
+def demo_dir() -> Path:
+    """The demo ward's data folder."""
+    return demo_data_dir()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

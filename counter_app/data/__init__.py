@@ -1,0 +1,1 @@
+"""Packaged data files (the default procedure catalogue), read with importlib.resources."""

@@ -1,0 +1,429 @@
+"""The procedure catalogue: versions with effective dates, imports, search and read models.
+
+A rule change (fee, time, documents) is a new version: the version in force is closed at the
+new version's effective date and the new one inserted; a version already in force is never
+edited in place. Reading and validating files lives in `catalogue_io`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_
+from sqlmodel import Session, col, select
+
+from counter_app.domain.canonical import canonical_json
+from counter_app.domain.fees import FeeRule
+from counter_app.domain.text import fold, nfc
+from counter_app.services.catalogue_io import (
+    HOURS_PER_DAY,
+    CatalogueFileInvalid,
+    ComponentRecord,
+    ProcedureRecord,
+    RejectedRow,
+    catalogue_rows,
+    parse_catalogue_csv,
+    parse_catalogue_file,
+    parse_catalogue_json,
+    parse_catalogue_xlsx,
+)
+from counter_app.services.errors import NotFound
+from db.engine import read_session, unit_of_work
+from db.models import Dossier, Procedure, ProcedureComponent
+
+__all__ = [
+    "CatalogueFileInvalid",
+    "CatalogueService",
+    "ComponentRecord",
+    "ImportReport",
+    "ProcedureNotFound",
+    "ProcedurePublic",
+    "ProcedureRecord",
+    "RejectedRow",
+    "parse_catalogue_csv",
+    "parse_catalogue_file",
+    "parse_catalogue_json",
+    "parse_catalogue_xlsx",
+]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: procedures added, new versions, unchanged ones, rejected rows."""
+
+    added: int
+    updated: int
+    unchanged: int
+    rejected: tuple[RejectedRow, ...]
+
+
+class ProcedureNotFound(NotFound):
+    """No procedure with this id, or no version of this code in force on the date."""
+
+    code = "procedure_not_found"
+
+    def __init__(
+        self, *, procedure_code: str = "", procedure_id: int | None = None, on: date | None = None
+    ) -> None:
+        self.procedure_code = procedure_code
+        self.procedure_id = procedure_id
+        self.on = on
+        if on is not None:
+            day = on.strftime("%d/%m/%Y")
+            message = f"Không có thủ tục mã {procedure_code} có hiệu lực ngày {day}."
+        else:
+            message = "Không tìm thấy thủ tục hành chính."
+        super().__init__(message, field="procedure")
+
+
+@dataclass(frozen=True)
+class ProcedurePublic:
+    """Read model of one procedure version."""
+
+    id: int
+    code: str
+    name: str
+    field_code: str
+    field_name: str
+    duration_kind: str
+    duration_hours: int
+    fee_rule: dict[str, Any]
+    legal_basis: str
+    effective_from: date
+    effective_to: date | None
+    components: tuple[ComponentRecord, ...] = field(default=())
+
+    @property
+    def processing_time_text(self) -> str:
+        """The legal processing time as printed on the receipt."""
+        return processing_time_text(self.duration_kind, self.duration_hours)
+
+    @property
+    def fee(self) -> FeeRule:
+        """The fee rule as a domain object (for `compute_fee`)."""
+        return FeeRule.from_dict(self.fee_rule)
+
+
+def processing_time_text(duration_kind: str, duration_hours: int) -> str:
+    """The legal processing time in the words of form 01 (one wording for screen and paper)."""
+    if duration_kind == "working_days":
+        return f"{duration_hours // HOURS_PER_DAY:02d} ngày làm việc"
+    if duration_kind == "working_hours":
+        return f"{duration_hours:02d} giờ làm việc"
+    return "Trong ngày (tiếp nhận trước 15 giờ)"
+
+
+def default_catalogue_bytes() -> bytes:
+    """The catalogue.json shipped with the app."""
+    return resources.files("counter_app.data").joinpath("catalogue.json").read_bytes()
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _content(
+    name: str, field_code: str, field_name: str, kind: str, hours: int, fee: str, legal: str,
+    components: Iterable[ComponentRecord],
+) -> tuple[object, ...]:  # fmt: skip
+    return (name, field_code, field_name, kind, hours, fee, legal, tuple(components))
+
+
+def _record_content(rec: ProcedureRecord) -> tuple[object, ...]:
+    fee = canonical_json(rec.fee_rule)
+    return _content(
+        rec.name, rec.field_code, rec.field_name, rec.duration_kind, rec.duration_hours, fee,
+        rec.legal_basis, rec.components,
+    )  # fmt: skip
+
+
+def _in_force(on: date) -> Any:
+    day = on.isoformat()
+    return and_(
+        col(Procedure.active).is_(True),
+        col(Procedure.effective_from) <= day,
+        or_(col(Procedure.effective_to).is_(None), col(Procedure.effective_to) > day),
+    )
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.added = self.updated = self.unchanged = 0
+        self.rejected: list[RejectedRow] = []
+
+    def report(self, extra: Sequence[RejectedRow] = ()) -> ImportReport:
+        rejected = sorted([*extra, *self.rejected], key=lambda r: r.source_row)
+        return ImportReport(self.added, self.updated, self.unchanged, tuple(rejected))
+
+
+class CatalogueService:
+    """Use cases of the procedure catalogue; every method is one unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # --- imports ------------------------------------------------------------------------
+
+    def load_default(self) -> ImportReport:
+        """Load the packaged catalogue if the procedure table is empty; else do nothing."""
+        records, rejected = parse_catalogue_json(default_catalogue_bytes())
+        tally = _Tally()
+        with unit_of_work(self._engine) as session:
+            # Checked inside the write transaction, so two starts cannot both load it.
+            if session.exec(select(func.count()).select_from(Procedure)).one():
+                return ImportReport(0, 0, 0, ())
+            for rec in records:
+                self._apply(session, rec, None, tally)
+        return tally.report(rejected)
+
+    def import_records(self, records: Iterable[ProcedureRecord], *, today: date) -> ImportReport:
+        """Import validated records in one transaction (new versions, never in-place edits)."""
+        tally = _Tally()
+        with unit_of_work(self._engine) as session:
+            for rec in sorted(records, key=lambda r: (r.code, r.effective_from)):
+                self._apply(session, rec, today, tally)
+        return tally.report()
+
+    def import_file(self, path: Path, *, today: date) -> ImportReport:
+        """Parse a .json/.csv/.xlsx catalogue and import its good rows; bad rows are reported."""
+        records, rejected = parse_catalogue_file(path)
+        report = self.import_records(records, today=today)
+        merged = sorted([*rejected, *report.rejected], key=lambda r: r.source_row)
+        return replace(report, rejected=tuple(merged))
+
+    def _apply(
+        self, session: Session, rec: ProcedureRecord, today: date | None, tally: _Tally
+    ) -> None:
+        versions = self._versions(session, rec.code)
+        content = _record_content(rec)
+        start, end = rec.effective_from.isoformat(), _iso(rec.effective_to)
+        if not versions:
+            self._insert(session, rec)
+            tally.added += 1
+            return
+        for v in versions:
+            # No end date in the record also matches a version its successor has closed.
+            same = self._row_content(session, v) == content
+            if same and v.effective_from == start and end in (None, v.effective_to):
+                tally.unchanged += 1
+                return
+        latest = versions[-1]
+        open_at_start = latest.effective_to is None or latest.effective_to > start
+        same_rules = self._row_content(session, latest) == content
+        if same_rules and latest.effective_from <= start and open_at_start:
+            # The same rules again: only a new end date (abolition) is a change.
+            if latest.effective_to == end:
+                tally.unchanged += 1
+            else:
+                latest.effective_to = end
+                session.add(latest)
+                tally.updated += 1
+            return
+        if start <= latest.effective_from:
+            self._replace_pending(session, rec, latest, versions, today, tally)
+            return
+        if open_at_start:
+            latest.effective_to = start
+            session.add(latest)
+        self._insert(session, rec)
+        tally.updated += 1
+
+    def _replace_pending(
+        self, session: Session, rec: ProcedureRecord, latest: Procedure,
+        versions: Sequence[Procedure], today: date | None, tally: _Tally,
+    ) -> None:  # fmt: skip
+        """A version not yet in force and never used may be withdrawn; others are history."""
+        used = session.exec(
+            select(func.count()).select_from(Dossier).where(Dossier.procedure_id == latest.id)
+        ).one()
+        if today is None or latest.effective_from <= today.isoformat() or used:
+            since = date.fromisoformat(latest.effective_from).strftime("%d/%m/%Y")
+            reason = (
+                f"Ngày hiệu lực phải sau {since} (ngày hiệu lực của phiên bản đã áp dụng); "
+                "không sửa đè phiên bản đã có hiệu lực"
+            )
+            tally.rejected.append(RejectedRow(rec.source_row, rec.code, (reason,)))
+            return
+        latest.active = False
+        session.add(latest)
+        if len(versions) > 1 and versions[-2].effective_to == latest.effective_from:
+            versions[-2].effective_to = None
+            session.add(versions[-2])
+        session.flush()
+        self._apply(session, rec, today, tally)
+
+    @staticmethod
+    def _versions(session: Session, code: str) -> list[Procedure]:
+        stmt = (
+            select(Procedure)
+            .where(Procedure.code == code, col(Procedure.active).is_(True))
+            .order_by(col(Procedure.effective_from))
+        )
+        return list(session.exec(stmt).all())
+
+    @staticmethod
+    def _components(session: Session, ids: Sequence[int]) -> dict[int, list[ComponentRecord]]:
+        stmt = (
+            select(ProcedureComponent)
+            .where(col(ProcedureComponent.procedure_id).in_(ids))
+            .order_by(col(ProcedureComponent.procedure_id), col(ProcedureComponent.position))
+        )
+        out: dict[int, list[ComponentRecord]] = {i: [] for i in ids}
+        for c in session.exec(stmt).all():
+            record = ComponentRecord(
+                c.name, c.originals, c.certified_copies, c.photocopies, c.required
+            )
+            out[c.procedure_id].append(record)
+        return out
+
+    def _row_content(self, session: Session, row: Procedure) -> tuple[object, ...]:
+        assert row.id is not None
+        components = self._components(session, [row.id])[row.id]
+        fee = canonical_json(json.loads(row.fee_rule))
+        return _content(
+            row.name, row.field_code, row.field_name, row.duration_kind, row.duration_hours, fee,
+            row.legal_basis, components,
+        )  # fmt: skip
+
+    @staticmethod
+    def _insert(session: Session, rec: ProcedureRecord) -> None:
+        row = Procedure(
+            code=rec.code,
+            name=rec.name,
+            name_folded=fold(rec.name),
+            field_code=rec.field_code,
+            field_name=rec.field_name,
+            duration_kind=rec.duration_kind,
+            duration_hours=rec.duration_hours,
+            fee_rule=canonical_json(rec.fee_rule),
+            legal_basis=rec.legal_basis,
+            effective_from=rec.effective_from.isoformat(),
+            effective_to=_iso(rec.effective_to),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        for position, c in enumerate(rec.components, start=1):
+            session.add(
+                ProcedureComponent(
+                    procedure_id=row.id,
+                    position=position,
+                    name=c.name,
+                    originals=c.originals,
+                    certified_copies=c.certified_copies,
+                    photocopies=c.photocopies,
+                    required=c.required,
+                )
+            )
+
+    # --- queries ------------------------------------------------------------------------
+
+    def list_procedures(self, *, on: date) -> list[ProcedurePublic]:
+        """Every procedure version in force on `on`, sorted by field then name."""
+        with read_session(self._engine) as session:
+            rows = session.exec(select(Procedure).where(_in_force(on))).all()
+            return self._public(session, rows)
+
+    def search(self, text: str, *, on: date) -> list[ProcedurePublic]:
+        """Procedures in force on `on` whose name (ignoring diacritics/case) or code matches."""
+        words = fold(text).split()
+        if not words:
+            return self.list_procedures(on=on)
+        by_name = and_(*(col(Procedure.name_folded).contains(w, autoescape=True) for w in words))
+        by_code = col(Procedure.code).startswith(nfc(text), autoescape=True)
+        with read_session(self._engine) as session:
+            stmt = select(Procedure).where(_in_force(on), or_(by_name, by_code))
+            found = self._public(session, session.exec(stmt).all())
+        phrase = " ".join(words)
+        return sorted(found, key=lambda p: _relevance(p, phrase))  # stable: field, name kept
+
+    def get(self, procedure_id: int) -> ProcedurePublic:
+        """One procedure version by id (dossiers keep the id of the version they used)."""
+        with read_session(self._engine) as session:
+            row = session.get(Procedure, procedure_id)
+            if row is None:
+                raise ProcedureNotFound(procedure_id=procedure_id)
+            return self._public(session, [row])[0]
+
+    def in_force(self, code: str, *, on: date) -> ProcedurePublic:
+        """The version of `code` in force on `on`; raise `ProcedureNotFound` if none."""
+        code = nfc(code)
+        with read_session(self._engine) as session:
+            stmt = select(Procedure).where(Procedure.code == code, _in_force(on))
+            rows = session.exec(stmt.order_by(col(Procedure.effective_from).desc())).all()
+            if not rows:
+                raise ProcedureNotFound(procedure_code=code, on=on)
+            return self._public(session, rows[:1])[0]
+
+    def export_file(self, path: Path, *, on: date) -> int:
+        """Write the procedures in force on `on` as .csv or .xlsx (to edit and re-import)."""
+        records = [_to_record(p) for p in self.list_procedures(on=on)]
+        table = catalogue_rows(records)
+        if path.suffix.lower() == ".csv":
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                csv.writer(f).writerows(table)
+        elif path.suffix.lower() == ".xlsx":
+            _write_xlsx(path, table)
+        else:
+            raise CatalogueFileInvalid(f"không hỗ trợ loại tệp “{path.suffix}” (.csv, .xlsx)")
+        return len(records)
+
+    def _public(self, session: Session, rows: Sequence[Procedure]) -> list[ProcedurePublic]:
+        ids = [r.id for r in rows if r.id is not None]
+        components = self._components(session, ids)
+        out = [_to_public(r, components[r.id]) for r in rows if r.id is not None]
+        return sorted(out, key=lambda p: (p.field_code, fold(p.name), p.code, p.effective_from))
+
+
+def _relevance(p: ProcedurePublic, phrase: str) -> int:
+    """0 exact, 1 prefix, 2 whole phrase inside the name, 3 only the words somewhere."""
+    name = fold(p.name)
+    if phrase in (name, p.code):
+        return 0
+    if name.startswith(phrase) or p.code.startswith(phrase):
+        return 1
+    return 2 if phrase in name else 3
+
+
+def _to_public(row: Procedure, components: Sequence[ComponentRecord]) -> ProcedurePublic:
+    assert row.id is not None
+    return ProcedurePublic(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        field_code=row.field_code,
+        field_name=row.field_name,
+        duration_kind=row.duration_kind,
+        duration_hours=row.duration_hours,
+        fee_rule=json.loads(row.fee_rule),
+        legal_basis=row.legal_basis,
+        effective_from=date.fromisoformat(row.effective_from),
+        effective_to=date.fromisoformat(row.effective_to) if row.effective_to else None,
+        components=tuple(components),
+    )
+
+
+def _to_record(p: ProcedurePublic) -> ProcedureRecord:
+    return ProcedureRecord(
+        p.code, p.name, p.field_code, p.field_name, p.duration_kind, p.duration_hours,
+        p.fee_rule, p.legal_basis, p.effective_from, p.effective_to, p.components,
+    )  # fmt: skip
+
+
+def _write_xlsx(path: Path, table: Sequence[Sequence[object]]) -> None:
+    from openpyxl import Workbook  # heavy import, only when exporting
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh mục TTHC"
+    for row in table:
+        sheet.append(list(row))
+    book.save(path)

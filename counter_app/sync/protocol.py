@@ -1,0 +1,303 @@
+"""The sync wire protocol shared by the counter device and the upstream server (version 1).
+
+Pure pydantic models and constants: no I/O, no database. See docs/sync-protocol.md for the
+semantics of every field; this module is the single source of truth for the shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+PROTOCOL: Final = "motcua-sync/1"
+"""Marker present in every JSON reply of the server (successes and errors alike).
+
+A reply without it (a captive portal's 200 HTML, a proxy's error page) is never ours and must
+never be taken as an acknowledgement."""
+API_PREFIX = "/api/v1"
+MAX_BATCH = 500
+MAX_PULL_LIMIT = 1000
+DEFAULT_PULL_LIMIT = 500
+SKEW_WARN_SECONDS = 300
+"""Beyond this clock difference the server flags the device (never blocks it)."""
+
+EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+"""Well-formed event type names, e.g. ``dossier.received``; unknown but well-formed types are
+stored as applied events (forward compatibility), malformed ones are rejected."""
+MATERIALIZED_TYPES = frozenset({"dossier.received"})
+"""Event types the server turns into rows of its own (today: the ward's dossiers)."""
+
+_Str = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+_Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class RejectReason(StrEnum):
+    """Why one event of a batch was rejected (the others are not affected)."""
+
+    BAD_HASH = "bad_hash"  # sha256(payload) != payload_hash: corrupted or truncated in transit
+    BAD_JSON = "bad_json"  # payload is not a JSON object
+    NOT_CANONICAL = "not_canonical"  # valid JSON but not canonical_json's exact text
+    BAD_TYPE = "bad_type"  # malformed event type name
+    INVALID_PAYLOAD = "invalid_payload"  # a known type whose payload misses/garbles fields
+    CODE_OUT_OF_RANGE = "code_out_of_range"  # dossier code outside the device's reserved block
+    CODE_COLLISION = "code_collision"  # the ward already has this code for another dossier
+    SEQ_REUSED = "device_seq_reused"  # another event already holds this device_seq
+
+
+class ChangeKinds(StrEnum):
+    """Kinds of entries in the ward's change log (the values of ``Change.kind``)."""
+
+    DOSSIER_STATUS = "dossier.status"
+    DOSSIER_UPSERT = "dossier.upsert"
+    CATALOGUE_PROCEDURE = "catalogue.procedure"
+    CALENDAR_OVERRIDE = "calendar.override"
+    EVENT = "event"
+
+
+ChangeKind = Literal[
+    "dossier.status", "dossier.upsert", "catalogue.procedure", "calendar.override", "event"
+]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Reply(BaseModel):
+    """Replies ignore unknown fields, so a newer server can add some without breaking a device."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    protocol: Literal["motcua-sync/1"] = PROTOCOL
+
+
+class EventIn(_Wire):
+    """One outbox event exactly as stored on the device."""
+
+    event_id: UUID
+    device_seq: int = Field(ge=1)
+    entity_type: _Str
+    entity_uid: _Str
+    type: _Str
+    payload: Annotated[str, StringConstraints(max_length=1_000_000)]
+    """The canonical JSON text, byte for byte as the device hashed it."""
+    payload_hash: _Hash
+    device_time: AwareDatetime
+
+
+class PushRequest(_Wire):
+    """A batch of events of one device, in device_seq order."""
+
+    device_id: UUID
+    events: list[EventIn] = Field(max_length=MAX_BATCH)
+    client_time: AwareDatetime
+
+
+class ItemVerdict(_Wire):
+    """An event that was not applied, and why."""
+
+    event_id: UUID
+    reason: str
+    detail: str = ""
+
+
+class Gap(_Wire):
+    """A hole in the device's sequence: seqs ``expected`` .. ``got - 1`` never arrived."""
+
+    expected: int
+    got: int
+
+
+class PushResult(_Reply):
+    """The verdict on a batch, sent only after the server committed it.
+
+    ``acked`` and ``duplicates`` are both acknowledgements (the server holds the event);
+    ``conflicts`` and ``rejected`` are not (surface them, do not resend blindly).
+    """
+
+    acked: list[UUID] = Field(default_factory=list)
+    duplicates: list[UUID] = Field(default_factory=list)
+    conflicts: list[ItemVerdict] = Field(default_factory=list)
+    rejected: list[ItemVerdict] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+    last_applied_seq: int
+    server_time: AwareDatetime
+    clock_skew_seconds: float = 0.0
+
+
+class CodeRangeOut(_Wire):
+    """An inclusive block of daily dossier-code sequence numbers."""
+
+    start: int
+    end: int
+
+
+class DeviceStatus(_Reply):
+    """What the server holds for the calling device."""
+
+    device_id: UUID
+    device_name: str
+    ward_code: str
+    ward_name: str
+    counter_no: int
+    code_range: CodeRangeOut
+    last_applied_seq: int
+    """Every device_seq 1..N is settled on the server (applied, quarantined or rejected).
+    If it is below the highest seq the device holds as acked, the server lost data (restored
+    from an older backup): the device must resend its acked events above N."""
+    max_seq_seen: int
+    open_gaps: list[Gap] = Field(default_factory=list)
+    revoked: bool = False
+    server_time: AwareDatetime
+    clock_skew_seconds: float | None = None
+
+
+class Change(BaseModel):
+    """One entry of the ward's change log; ``seq`` is server-assigned and dense per ward.
+
+    Open to the future: a newer server may add kinds (``ChangeKind`` lists today's) and
+    fields; an older device ignores what it does not know instead of failing the whole page.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    seq: int
+    kind: str
+    origin_device_id: UUID | None = None
+    created_at: AwareDatetime
+    payload: dict[str, Any]
+
+
+class ChangesPage(_Reply):
+    """A page of the change log after ``cursor``; store ``next_cursor`` with the applied data."""
+
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
+    last_seq: int
+    """The ward's newest committed seq. A cursor above it means the server was restored from
+    an older backup and will reuse those numbers: read again from 0 (applying is idempotent)."""
+    server_time: AwareDatetime
+
+
+class EnrolRequest(_Wire):
+    """A device asks to join a ward with the one-time code an administrator gave it."""
+
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    app_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+class EnrolResponse(_Reply):
+    """The device's identity and credential; the token is shown once and never again."""
+
+    device_id: UUID
+    token: str
+    agency_code: str
+    ward_name: str
+    code_range: CodeRangeOut
+    counter_no: int
+    server_time: AwareDatetime
+
+
+class DossierStatusIn(_Wire):
+    """Admin/upstream decision on a dossier's status (national TrangThaiHoSo 1..10)."""
+
+    status: int = Field(ge=1, le=10)
+    reason: Annotated[str, StringConstraints(max_length=2000)] = ""
+    at: AwareDatetime | None = None
+
+
+class ErrorBody(_Reply):
+    """Every non-2xx JSON reply: a stable machine code, a message, optional details."""
+
+    error: str
+    message: str
+    detail: Any = None
+
+
+
+
+class ComponentRecord(BaseModel):
+    """A document handed in with a dossier."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+
+
+class DossierRecord(BaseModel):
+    """A dossier as carried by ``dossier.received`` (``counter_app.services.intake.
+    dossier_payload``) and by ``dossier.upsert`` changes. Unknown fields are ignored so the
+    device may add some; the ones below are the contract."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    uid: UUID
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    verify_token: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    procedure_code: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    procedure_name: str
+    field_code: str = ""
+    status: int = Field(ge=1, le=10)
+    channel: int = Field(ge=1, le=3)
+    applicant_name: str = ""
+    id_number: str = ""
+    birth_date: str | None = None
+    sex: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    sets_count: int = 1
+    processing_text: str = ""
+    duration_kind: str = ""
+    duration_hours: int = 0
+    received_at: AwareDatetime
+    due_at: AwareDatetime
+    finished_at: AwareDatetime | None = None
+    returned_at: AwareDatetime | None = None
+    result_delivery: str = "counter"
+    fee_amount: int = 0
+    ledger_book: str = ""
+    ledger_line: int = 0
+    official_name: str = ""
+    counter_no: int = 0
+    device_id: str = ""
+    ticket_uid: str | None = None
+    note: str = ""
+    components: list[ComponentRecord] = Field(default_factory=list)
+
+
+__all__ = [
+    "API_PREFIX",
+    "DEFAULT_PULL_LIMIT",
+    "EVENT_TYPE_RE",
+    "MATERIALIZED_TYPES",
+    "MAX_BATCH",
+    "MAX_PULL_LIMIT",
+    "PROTOCOL",
+    "PROTOCOL_VERSION",
+    "SKEW_WARN_SECONDS",
+    "Change",
+    "ChangeKind",
+    "ChangeKinds",
+    "ChangesPage",
+    "CodeRangeOut",
+    "ComponentRecord",
+    "DeviceStatus",
+    "DossierRecord",
+    "DossierStatusIn",
+    "EnrolRequest",
+    "EnrolResponse",
+    "ErrorBody",
+    "EventIn",
+    "Gap",
+    "ItemVerdict",
+    "PushRequest",
+    "PushResult",
+    "RejectReason",
+]

@@ -1,0 +1,1 @@
+"""The upstream ("district") server: enrolment, sync, change log, citizen lookup page."""

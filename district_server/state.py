@@ -1,0 +1,39 @@
+"""What the app carries between requests: settings, engine, clock, rate limiters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Request
+from sqlalchemy import Engine
+
+from counter_app.domain.clock import Clock
+from district_server.ratelimit import RateLimiter
+from district_server.settings import ServerSettings
+
+
+@dataclass
+class ServerState:
+    """One per app instance (tests build several side by side)."""
+
+    settings: ServerSettings
+    engine: Engine
+    clock: Clock
+    lookup_limiter: RateLimiter
+    enrol_limiter: RateLimiter
+
+    def now(self) -> datetime:
+        """The current instant from the injected clock."""
+        return self.clock.now()
+
+
+def get_state(request: Request) -> ServerState:
+    """FastAPI dependency: the app's state."""
+    state: ServerState = request.app.state.server
+    return state
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (behind a reverse proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else ""

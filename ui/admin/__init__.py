@@ -1,0 +1,1 @@
+"""Settings and administration: printers of this PC, catalogue, calendar, officials."""

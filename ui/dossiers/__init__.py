@@ -1,0 +1,1 @@
+"""The dossier list: search, filters, details and reprint."""

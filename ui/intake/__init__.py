@@ -1,0 +1,1 @@
+"""The intake screen: receive a dossier at the counter."""

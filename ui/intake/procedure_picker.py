@@ -1,0 +1,116 @@
+"""Picking a procedure by typing part of its code or name, with or without diacritics."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+from counter_app.domain.text import fold
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class FoldFilterProxy(QSortFilterProxyModel):
+    """Keeps rows whose folded key contains every folded word typed ("chung thuc ban sao")."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tokens: list[str] = []
+
+    def set_query(self, text: str) -> None:
+        """Filter by the words of ``text``, ignoring case and diacritics."""
+        self.beginFilterChange()
+        self._tokens = fold(text).split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        key = self.sourceModel().index(row, 0, parent).data(KEY_ROLE) or ""
+        return all(t in key for t in self._tokens)
+
+
+class ProcedurePicker(QLineEdit):
+    """A line edit whose popup lists the matching procedures; emits the chosen id."""
+
+    procedure_chosen = Signal(int)
+    """The official picked a procedure (its catalogue id)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("Gõ mã hoặc tên thủ tục, không cần dấu (vd: chung thuc ban sao)")
+        self.setClearButtonEnabled(True)
+        self._model = QStandardItemModel(self)
+        self.proxy = FoldFilterProxy(self)
+        self.proxy.setSourceModel(self._model)
+        self.completer_ = QCompleter(self.proxy, self)
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer_.setMaxVisibleItems(12)
+        self.completer_.popup().setMinimumWidth(520)
+        self.setCompleter(self.completer_)
+        self.textEdited.connect(self._on_self_text_edited)
+        self.completer_.activated[QModelIndex].connect(self._on_completer_activated)
+        self.returnPressed.connect(self._on_self_return_pressed)
+        self._chosen: int | None = None
+
+    def set_procedures(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """Replace the list: (id, code, name, field name) per procedure."""
+        self._model.clear()
+        for pid, code, name, field_name in rows:
+            item = QStandardItem(f"{name}  ({code})")
+            item.setData(pid, ID_ROLE)
+            item.setData(fold(f"{code} {name} {field_name}"), KEY_ROLE)
+            item.setToolTip(f"{code} — {name}\nLĩnh vực: {field_name}")
+            self._model.appendRow(item)
+
+    def chosen_id(self) -> int | None:
+        """The procedure picked, or None while the text does not name one."""
+        return self._chosen
+
+    def choose(self, procedure_id: int) -> bool:
+        """Pick a procedure by id (programmatic use); False if it is not in the list."""
+        for row in range(self._model.rowCount()):
+            item = self._model.item(row)
+            if item.data(ID_ROLE) == procedure_id:
+                self._accept(procedure_id, item.text())
+                return True
+        return False
+
+    def reset(self) -> None:
+        """Empty the field and forget the choice."""
+        self._chosen = None
+        self.clear()
+        self.proxy.set_query("")
+
+    def _accept(self, procedure_id: int, text: str) -> None:
+        self._chosen = procedure_id
+        self.setText(text)
+        self.completer_.popup().hide()
+        self.procedure_chosen.emit(procedure_id)
+
+    @Slot(str)
+    def _on_self_text_edited(self, text: str) -> None:
+        self._chosen = None
+        self.proxy.set_query(text)
+        if text.strip():
+            self.completer_.complete()
+
+    @Slot(QModelIndex)
+    def _on_completer_activated(self, index: QModelIndex) -> None:
+        pid = index.data(ID_ROLE)
+        if pid is not None:
+            self._accept(int(pid), str(index.data(Qt.ItemDataRole.DisplayRole)))
+
+    @Slot()
+    def _on_self_return_pressed(self) -> None:
+        # Enter without opening the popup takes the best (first) match.
+        if self._chosen is None and self.proxy.rowCount() > 0 and self.text().strip():
+            first = self.proxy.index(0, 0)
+            self._accept(int(first.data(ID_ROLE)), str(first.data()))

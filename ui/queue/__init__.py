@@ -1,0 +1,1 @@
+"""Queue screens: kiosk, counter panel, hall display, spoken calls, statistics."""

@@ -1,0 +1,55 @@
+"""Start-up probe (used by bench/): start the real GUI on a store, log in, report timings.
+
+Prints one JSON line: seconds from the parent's spawn to the first window (login) and to the
+main window, and the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    """Start the app controller on argv[1]'s data dir; argv[2] is the parent's spawn time."""
+    spawned = float(sys.argv[2]) if len(sys.argv) > 2 else time.time()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from counter_app.config import Settings
+    from ui.app import AppController
+    from ui.style import apply_style
+
+    app = QApplication(sys.argv[:1])
+    apply_style(app)
+    out: dict[str, float] = {}
+    controller = AppController(app, Settings(data_dir=Path(sys.argv[1])), demo=True)
+
+    def on_first(_dialog) -> None:  # type: ignore[no-untyped-def]
+        out["first_window_s"] = time.time() - spawned
+
+    def on_login(dialog) -> None:  # type: ignore[no-untyped-def]
+        out["login_ready_s"] = time.time() - spawned
+        dialog.buttons.accepted.emit()
+
+    def on_window(_win) -> None:  # type: ignore[no-untyped-def]
+        out["main_window_s"] = time.time() - spawned
+        QTimer.singleShot(1500, app.quit)  # let the first list load land in memory
+
+    controller.first_window_shown.connect(on_first)
+    controller.login_shown.connect(on_login)
+    controller.window_shown.connect(on_window)
+    QTimer.singleShot(60_000, app.quit)
+    controller.start()
+    app.exec()
+    controller.shutdown()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
