@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import select
+from sqlalchemy import Connection, RowMapping, Select, select
 
 from counter_app.domain.codes import CodeRange
 from district_server.errors import ApiError
@@ -29,17 +29,13 @@ class DeviceContext:
     revoked: bool
 
 
-def load_device(state: ServerState, token: str | None) -> DeviceContext | None:
-    """The device holding ``token``, revoked or not; None if unknown."""
-    if not token:
-        return None
-    with state.engine.connect() as conn:
-        row = conn.execute(
-            select(DEVICES, WARDS.c.agency_code, WARDS.c.name.label("ward_name"))
+def _device_query(token: str) -> Select[Any]:
+    return (select(DEVICES, WARDS.c.agency_code, WARDS.c.name.label("ward_name"))
             .join(WARDS, WARDS.c.id == DEVICES.c.ward_id)
-            .where(DEVICES.c.token_hash == sha256_hex(token))).mappings().first()
-    if row is None:
-        return None
+            .where(DEVICES.c.token_hash == sha256_hex(token)))
+
+
+def _context(row: RowMapping) -> DeviceContext:
     return DeviceContext(
         device_id=row["device_id"], name=row["name"], ward_id=row["ward_id"],
         ward_code=row["agency_code"], ward_name=row["ward_name"], counter_no=row["counter_no"],
@@ -47,13 +43,29 @@ def load_device(state: ServerState, token: str | None) -> DeviceContext | None:
         revoked=bool(row["revoked"]))
 
 
-def _device(request: Request, authorization: str | None, *, allow_revoked: bool) -> DeviceContext:
-    state = get_state(request)
-    token = bearer_token(authorization)
-    if token is None:
-        raise ApiError(401, "token_missing", "Authorization: Bearer <token> is required.",
-                       headers={"WWW-Authenticate": "Bearer"})
-    dev = load_device(state, token)
+def load_device(state: ServerState, token: str | None) -> DeviceContext | None:
+    """The device holding ``token``, revoked or not; None if unknown."""
+    if not token:
+        return None
+    with state.engine.connect() as conn:
+        row = conn.execute(_device_query(token)).mappings().first()
+        conn.rollback()
+    return _context(row) if row is not None else None
+
+
+def lock_device(conn: Connection, token: str) -> tuple[DeviceContext, RowMapping]:
+    """In the caller's transaction: the active device holding ``token`` (else the 401 of
+    ``require``), its row locked (PostgreSQL ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE``
+    already holds the write lock) so two pushes of one device never interleave. Returns the
+    context and the whole device row as locked."""
+    row = conn.execute(_device_query(token).with_for_update(of=DEVICES)).mappings().first()
+    dev = require(_context(row) if row is not None else None)
+    assert row is not None  # require() raised otherwise
+    return dev, row
+
+
+def require(dev: DeviceContext | None, *, allow_revoked: bool = False) -> DeviceContext:
+    """The device, or the 401 a missing, unknown or revoked credential gets."""
     if dev is None:
         raise ApiError(401, "token_invalid", "Unknown device token.",
                        headers={"WWW-Authenticate": "Bearer"})
@@ -62,6 +74,20 @@ def _device(request: Request, authorization: str | None, *, allow_revoked: bool)
                        device_id=dev.device_id, ward_code=dev.ward_code,
                        headers={"WWW-Authenticate": "Bearer"})
     return dev
+
+
+def token_of(authorization: str | None) -> str:
+    """The bearer token of the header, or the 401 of a request without one."""
+    token = bearer_token(authorization)
+    if token is None:
+        raise ApiError(401, "token_missing", "Authorization: Bearer <token> is required.",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return token
+
+
+def _device(request: Request, authorization: str | None, *, allow_revoked: bool) -> DeviceContext:
+    token = token_of(authorization)
+    return require(load_device(get_state(request), token), allow_revoked=allow_revoked)
 
 
 def current_device(request: Request,

@@ -32,6 +32,11 @@ class ServerSettings(BaseSettings):
     enrol_rate_per_minute: int = Field(default=10, ge=1)
     enrol_code_ttl_hours: int = Field(default=72, ge=1)
     db_pool_size: int = Field(default=10, ge=1)
+    # Pushes applied at once by one server process; more wait their turn in arrival order.
+    # A burst of devices then queues in the process instead of opening ever more database
+    # connections (overflow connections are opened and closed again: a fresh PostgreSQL
+    # backend and its plan cache per burst). Two cores are kept busy by 4.
+    push_concurrency: int = Field(default=4, ge=1)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> ServerSettings:

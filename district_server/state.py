@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from fastapi import Request
@@ -22,6 +23,14 @@ class ServerState:
     clock: Clock
     lookup_limiter: RateLimiter
     enrol_limiter: RateLimiter
+    push_gate: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        # SQLite has one writer at a time: a second push would only wait in SQLite's busy
+        # handler (which sleeps and retries), so queue them here in arrival order instead.
+        one_writer = self.engine.dialect.name == "sqlite"
+        self.push_gate = threading.BoundedSemaphore(
+            1 if one_writer else self.settings.push_concurrency)
 
     def now(self) -> datetime:
         """The current instant from the injected clock."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from counter_app.domain.clock import from_db
 from counter_app.sync.protocol import (
@@ -23,11 +24,11 @@ from counter_app.sync.protocol import (
     PushResult,
 )
 from district_server import audit
-from district_server.auth import ActiveDevice, KnownDevice, State
+from district_server.auth import ActiveDevice, KnownDevice, State, lock_device, token_of
 from district_server.errors import ApiError
 from district_server.services import changelog, dossiers, ingest
 from district_server.services.sequence import settle
-from district_server.state import client_ip
+from district_server.state import ServerState, client_ip
 from district_server.tables import DEVICES
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
@@ -64,10 +65,9 @@ _PUSH_BODY = {"requestBody": {"required": True, "content": {"application/json": 
     "schema": {"$ref": "#/components/schemas/PushRequest"}}}}}
 
 
-async def push_body(request: Request) -> PushRequest:
+def parse_push(raw: bytes) -> PushRequest:
     """The batch, parsed and validated in one pass by pydantic's JSON parser (a 500-event
     body is ~1 MB: json.loads + validate_python would cost a third more)."""
-    raw = await request.body()
     try:
         return PushRequest.model_validate_json(raw)
     except ValidationError as exc:
@@ -77,25 +77,43 @@ async def push_body(request: Request) -> PushRequest:
 
 @router.post("/sync/push", response_model=PushResult, responses=ERRORS,
              openapi_extra=_PUSH_BODY)
-def push(dev: ActiveDevice, body: Annotated[PushRequest, Depends(push_body)], state: State,
-         request: Request) -> Response:
+async def push(request: Request, state: State,
+               authorization: Annotated[str | None, Header()] = None) -> Response:
     """Apply a batch in one transaction; reply only after the commit."""
-    if str(body.device_id) != dev.device_id:
-        raise ApiError(403, "device_mismatch", "device_id differs from the credential's device.",
-                       device_id=dev.device_id, ward_code=dev.ward_code)
+    token = token_of(authorization)
+    raw = await request.body()
+    outcome = await run_in_threadpool(_push, state, token, raw, client_ip(request))
+    return Response(outcome.result.model_dump_json(), media_type="application/json")
+
+
+def _push(state: ServerState, token: str, raw: bytes, ip: str) -> ingest.PushOutcome:
+    """One transaction, one pooled connection: authenticate and lock the device row, parse,
+    apply, commit. (Authentication comes first: a bad token gets 401 whatever the body.)"""
+    with state.push_gate:  # a worker thread waits here holding no connection
+        return _push_now(state, token, raw, ip)
+
+
+def _push_now(state: ServerState, token: str, raw: bytes, ip: str) -> ingest.PushOutcome:
     now = state.now()
-    try:
-        outcome = ingest.push(state.engine, dev, body, now=now, ip=client_ip(request))
-    except ingest.ForeignWardPush as exc:
-        raise ApiError(
-            403, "foreign_ward", "Events write dossiers of another ward; nothing was applied.",
-            detail=[{"event_id": e, "agency_code": a} for e, a in exc.items],
-            device_id=dev.device_id, ward_code=dev.ward_code) from None
+    with state.engine.begin() as conn:
+        dev, device_row = lock_device(conn, token)
+        body = parse_push(raw)
+        if str(body.device_id) != dev.device_id:
+            raise ApiError(403, "device_mismatch",
+                           "device_id differs from the credential's device.",
+                           device_id=dev.device_id, ward_code=dev.ward_code)
+        try:
+            outcome = ingest.apply(conn, dev, device_row, body, now=now, ip=ip)
+        except ingest.ForeignWardPush as exc:
+            raise ApiError(
+                403, "foreign_ward", "Events write dossiers of another ward; nothing was applied.",
+                detail=[{"event_id": e, "agency_code": a} for e, a in exc.items],
+                device_id=dev.device_id, ward_code=dev.ward_code) from None
     for note in outcome.clone_notes:
         audit.record(state.engine, now=now, actor="device", action="clone_suspected",
                      device_id=dev.device_id, ward_code=dev.ward_code, reason=note,
-                     ip=client_ip(request), path="POST /api/v1/sync/push")
-    return Response(outcome.result.model_dump_json(), media_type="application/json")
+                     ip=ip, path="POST /api/v1/sync/push")
+    return outcome
 
 
 @router.get("/sync/changes", response_model=ChangesPage, responses=ERRORS)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Row, delete, select, update
+from sqlalchemy import Connection, Row, RowMapping, and_, delete, or_, select, update
 
 from counter_app.domain.clock import to_db
 from counter_app.sync.protocol import (
@@ -115,25 +115,30 @@ def _precheck(req: PushRequest, batch: _Batch) -> list[CheckedEvent]:
 
 def _split_known(conn: Connection, batch: _Batch,
                  items: list[CheckedEvent]) -> list[CheckedEvent]:
-    """Drop events the server already holds (duplicate or conflict) or whose seq is taken."""
+    """Drop events the server already holds (duplicate or conflict) or whose seq is taken.
+
+    One query finds both: rows with one of these event_ids, and this device's rows with one of
+    these seqs (two indexes, one round trip)."""
     if not items:
         return []
-    known: dict[str, str] = _pairs(conn.execute(select(EVENTS.c.event_id, EVENTS.c.payload_hash).where(
-        one_of(conn, EVENTS.c.event_id, [c.event_id for c in items]))).all())
-    fresh: list[CheckedEvent] = []
-    for c in items:
-        if c.event_id not in known:
-            fresh.append(c)
-        elif known[c.event_id] == c.ev.payload_hash:
-            batch.duplicates.append(c.ev.event_id)
-        else:
-            batch.conflict(c.ev)
-    taken: dict[int, str] = _pairs(conn.execute(select(EVENTS.c.device_seq, EVENTS.c.event_id).where(
-        EVENTS.c.device_id == batch.dev.device_id,
-        one_of(conn, EVENTS.c.device_seq, [c.ev.device_seq for c in fresh]))).all())
+    ids, seqs = {c.event_id for c in items}, {c.ev.device_seq for c in items}
+    dev_id = batch.dev.device_id
+    rows = conn.execute(
+        select(EVENTS.c.event_id, EVENTS.c.payload_hash, EVENTS.c.device_id, EVENTS.c.device_seq)
+        .where(or_(one_of(conn, EVENTS.c.event_id, sorted(ids)),
+                   and_(EVENTS.c.device_id == dev_id,
+                        one_of(conn, EVENTS.c.device_seq, sorted(seqs)))))).all()
+    known: dict[str, str] = {r.event_id: r.payload_hash for r in rows if r.event_id in ids}
+    taken: dict[int, str] = {int(r.device_seq): r.event_id for r in rows
+                             if r.device_id == dev_id and int(r.device_seq) in seqs}
     out: list[CheckedEvent] = []
-    for c in fresh:
-        if c.ev.device_seq in taken:
+    for c in items:
+        if c.event_id in known:
+            if known[c.event_id] == c.ev.payload_hash:
+                batch.duplicates.append(c.ev.event_id)
+            else:
+                batch.conflict(c.ev)
+        elif c.ev.device_seq in taken:
             batch.reject(c.ev, RejectReason.SEQ_REUSED,
                          f"seq held by event {taken[c.ev.device_seq]}")
         else:
@@ -202,43 +207,39 @@ def _flags(old: str, *, add: Iterable[str] = (), drop: Iterable[str] = ()) -> st
     return ",".join(sorted(flags - set(drop)))
 
 
-def push(engine: Engine, dev: DeviceContext, req: PushRequest, *, now: datetime,
-         ip: str = "") -> PushOutcome:
-    """Apply a batch: one transaction; invalid items are rejected one by one."""
+def apply(conn: Connection, dev: DeviceContext, device_row: RowMapping, req: PushRequest, *,
+          now: datetime, ip: str = "") -> PushOutcome:
+    """Apply a batch inside the caller's transaction, whose first act locked the device row
+    (``device_row``: its values as locked); invalid items are rejected one by one. The caller
+    commits, then replies."""
     batch = _Batch(dev=dev, now=now)
     items = _precheck(req, batch)
     skew = (req.client_time - now).total_seconds()
-    with engine.begin() as conn:
-        # Locks the device row first: two pushes of one device never interleave.
-        state = conn.execute(
-            update(DEVICES).where(DEVICES.c.device_id == dev.device_id)
-            .values(last_seen_at=to_db(now), clock_skew_s=skew, last_ip=ip)
-            .returning(DEVICES.c.last_applied_seq, DEVICES.c.max_seq_seen, DEVICES.c.flags)
-        ).one()
-        items = _split_known(conn, batch, items)
-        items, made = _materialise(conn, batch, items)
-        applied = _insert_events(conn, batch, items)
-        orphans = made - {(c.dossier or {}).get("code") for c, _ in applied}
-        if orphans:  # dossiers of events that lost a race: not ours to keep
-            conn.execute(delete(DOSSIERS).where(DOSSIERS.c.ward_id == dev.ward_id,
-                                                DOSSIERS.c.code.in_(orphans)))
-        batch.acked.extend(c.ev.event_id for c, _ in applied)
-        _record_side_rows(conn, batch)
-        seq = settle_fast(conn, dev.device_id, watermark=int(state.last_applied_seq),
-                          max_seen=int(state.max_seq_seen),
-                          new_seqs={c.ev.device_seq for c, _ in applied}
-                          | {int(r["device_seq"]) for r in batch.rejection_rows})
-        add = ["clone_suspected"] if batch.clone_notes else []
-        add += ["gap"] if seq.gaps else []
-        add += ["clock_skew"] if abs(skew) > SKEW_WARN_SECONDS else []
-        drop = [f for f in ("gap", "clock_skew") if f not in add]
-        conn.execute(update(DEVICES).where(DEVICES.c.device_id == dev.device_id).values(
-            last_applied_seq=seq.last_applied_seq, max_seq_seen=seq.max_seq_seen,
-            flags=_flags(str(state.flags), add=add, drop=drop)))
-        # Last lock taken: the ward row, held only for the commit (see changelog.py).
-        changelog.append(conn, ward_id=dev.ward_id, now=now, entries=[
-            {"kind": "event", "origin_device_id": dev.device_id, "payload": "{}",
-             "event_ref": pk} for _, pk in sorted(applied, key=lambda a: a[0].ev.device_seq)])
+    items = _split_known(conn, batch, items)
+    items, made = _materialise(conn, batch, items)
+    applied = _insert_events(conn, batch, items)
+    orphans = made - {(c.dossier or {}).get("code") for c, _ in applied}
+    if orphans:  # dossiers of events that lost a race: not ours to keep
+        conn.execute(delete(DOSSIERS).where(DOSSIERS.c.ward_id == dev.ward_id,
+                                            DOSSIERS.c.code.in_(orphans)))
+    batch.acked.extend(c.ev.event_id for c, _ in applied)
+    _record_side_rows(conn, batch)
+    seq = settle_fast(conn, dev.device_id, watermark=int(device_row["last_applied_seq"]),
+                      max_seen=int(device_row["max_seq_seen"]),
+                      new_seqs={c.ev.device_seq for c, _ in applied}
+                      | {int(r["device_seq"]) for r in batch.rejection_rows})
+    add = ["clone_suspected"] if batch.clone_notes else []
+    add += ["gap"] if seq.gaps else []
+    add += ["clock_skew"] if abs(skew) > SKEW_WARN_SECONDS else []
+    drop = [f for f in ("gap", "clock_skew") if f not in add]
+    conn.execute(update(DEVICES).where(DEVICES.c.device_id == dev.device_id).values(
+        last_seen_at=to_db(now), clock_skew_s=skew, last_ip=ip,
+        last_applied_seq=seq.last_applied_seq, max_seq_seen=seq.max_seq_seen,
+        flags=_flags(str(device_row["flags"]), add=add, drop=drop)))
+    # Last lock taken: the ward row, held only for the commit (see changelog.py).
+    changelog.append(conn, ward_id=dev.ward_id, now=now, entries=[
+        {"kind": "event", "origin_device_id": dev.device_id, "payload": "{}",
+         "event_ref": pk} for _, pk in sorted(applied, key=lambda a: a[0].ev.device_seq)])
     result = PushResult(
         acked=batch.acked, duplicates=batch.duplicates, conflicts=batch.conflicts,
         rejected=batch.rejected, gaps=seq.gaps, last_applied_seq=seq.last_applied_seq,
