@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, or_, select, text, update
 
 from counter_app.domain.clock import from_db, to_db
 from counter_app.sync.protocol import Change, ChangesPage
@@ -31,18 +31,43 @@ def append(conn: Connection, *, ward_id: int, now: datetime,
     """Write entries (kind, origin_device_id, payload, event_ref); return the last seq."""
     if not entries:
         return 0
+    rows = [{"kind": e["kind"], "origin_device_id": e.get("origin_device_id"),
+             "payload": e.get("payload", "{}"), "event_ref": e.get("event_ref")}
+            for e in entries]
+    if conn.dialect.name == "postgresql":
+        return _append_pg(conn, ward_id, to_db(now), rows)
     last = int(conn.execute(
         update(WARDS).where(WARDS.c.id == ward_id)
-        .values(last_change_seq=WARDS.c.last_change_seq + len(entries))
+        .values(last_change_seq=WARDS.c.last_change_seq + len(rows))
         .returning(WARDS.c.last_change_seq)).scalar_one())
-    first = last - len(entries) + 1
-    at = to_db(now)
-    insert_ignore(conn, CHANGES, [
-        {"ward_id": ward_id, "seq": first + i, "kind": e["kind"],
-         "origin_device_id": e.get("origin_device_id"), "payload": e.get("payload", "{}"),
-         "event_ref": e.get("event_ref"), "created_at": at}
-        for i, e in enumerate(entries)], conflict=False)
+    first = last - len(rows) + 1
+    insert_ignore(conn, CHANGES, [{**r, "ward_id": ward_id, "seq": first + i,
+                                   "created_at": to_db(now)} for i, r in enumerate(rows)],
+                  conflict=False)
     return last
+
+
+# The same two steps in one round trip: the UPDATE takes the ward row's lock and the seqs,
+# the INSERT numbers the rows after it (``i`` is each row's place in the batch).
+_APPEND_PG = text("""
+WITH w AS (UPDATE wards SET last_change_seq = last_change_seq + :n WHERE id = :ward
+           RETURNING last_change_seq)
+INSERT INTO change_log (ward_id, seq, kind, origin_device_id, payload, event_ref, created_at)
+SELECT :ward, w.last_change_seq - :n + r.i, r.kind, r.origin_device_id, r.payload,
+       r.event_ref, :at
+FROM w, json_to_recordset(CAST(:rows AS json))
+     AS r(i bigint, kind text, origin_device_id text, payload text, event_ref bigint)
+RETURNING seq""")
+
+
+def _append_pg(conn: Connection, ward_id: int, at: str, rows: list[dict[str, Any]]) -> int:
+    numbered = [{**r, "i": i} for i, r in enumerate(rows, start=1)]
+    seqs = conn.execute(_APPEND_PG, {"n": len(rows), "ward": ward_id, "at": at,
+                                     "rows": json.dumps(numbered, ensure_ascii=False)}
+                        ).scalars().all()
+    if len(seqs) != len(rows):  # no such ward: the UPDATE matched nothing
+        raise LookupError(f"ward {ward_id} not found")
+    return int(max(seqs))
 
 
 def _event_payload(row: Any) -> dict[str, Any]:
