@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from counter_app.domain.clock import SystemClock, from_db
 from counter_app.domain.errors import DomainError
+from district_server.cli_upstream import add_commands
 from district_server.db import make_engine, migrate
 from district_server.export import export_ward
 from district_server.services import admin, dossiers
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ward", required=True)
     s.add_argument("--out", required=True)
     s.set_defaults(fn=cmd_export)
+    add_commands(sub, common, _engine)
     return p
 
 

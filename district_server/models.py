@@ -180,6 +180,37 @@ class ChangeLogEntry(ServerModel, table=True):
     created_at: str
 
 
+class UpstreamCalendarOverride(ServerModel, table=True):
+    """A working-calendar override decided upstream for one ward (``calendar.override``)."""
+
+    __tablename__ = "calendar_overrides"
+    __table_args__ = (UniqueConstraint("ward_id", "day", name="uq_calendar_overrides_ward_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="wards.id")
+    day: str = Field(max_length=10)  # ISO date
+    kind: str = Field(max_length=20)  # day_off | working_day
+    name: str = Field(max_length=200)
+    created_at: str
+    updated_at: str
+
+
+class PublishedProcedure(ServerModel, table=True):
+    """A procedure version published to one ward (``catalogue.procedure``)."""
+
+    __tablename__ = "catalogue_versions"
+    __table_args__ = (UniqueConstraint("ward_id", "code", "effective_from",
+                                       name="uq_catalogue_versions_ward_code_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="wards.id")
+    code: str = Field(max_length=60)
+    effective_from: str = Field(max_length=10)  # ISO date
+    effective_to: str | None = Field(default=None, max_length=10)
+    name: str
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the catalogue JSON item
+    published_at: str
+    updated_at: str
+
+
 class AuditEntry(ServerModel, table=True):
     """Admin actions and refused requests (401/403/413/422/429)."""
 

@@ -9,10 +9,12 @@ from district_server.models import (
     ChangeLogEntry,
     Device,
     EnrolCode,
+    PublishedProcedure,
     QuarantinedEvent,
     Rejection,
     ServerDossier,
     ServerEvent,
+    UpstreamCalendarOverride,
     Ward,
 )
 
@@ -31,3 +33,5 @@ REJECTIONS = _t(Rejection)
 DOSSIERS = _t(ServerDossier)
 CHANGES = _t(ChangeLogEntry)
 AUDIT = _t(AuditEntry)
+CALENDAR = _t(UpstreamCalendarOverride)
+CATALOGUE = _t(PublishedProcedure)

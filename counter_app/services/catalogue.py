@@ -2,7 +2,8 @@
 
 A rule change (fee, time, documents) is a new version: the version in force is closed at the
 new version's effective date and the new one inserted; a version already in force is never
-edited in place. Reading and validating files lives in `catalogue_io`.
+edited in place (the rules and their one write path: `catalogue_versions`). Reading and
+validating files lives in `catalogue_io`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, or_
 from sqlmodel import Session, col, select
 
-from counter_app.domain.canonical import canonical_json
 from counter_app.domain.fees import FeeRule
 from counter_app.domain.text import fold, nfc
 from counter_app.services.catalogue_io import (
@@ -34,9 +34,15 @@ from counter_app.services.catalogue_io import (
     parse_catalogue_json,
     parse_catalogue_xlsx,
 )
+from counter_app.services.catalogue_versions import (
+    ImportReport,
+    apply_versions,
+    components_of,
+    import_versions_on,
+)
 from counter_app.services.errors import NotFound
 from db.engine import read_session, unit_of_work
-from db.models import Dossier, Procedure, ProcedureComponent
+from db.models import Procedure
 
 __all__ = [
     "CatalogueFileInvalid",
@@ -47,21 +53,12 @@ __all__ = [
     "ProcedurePublic",
     "ProcedureRecord",
     "RejectedRow",
+    "import_versions_on",
     "parse_catalogue_csv",
     "parse_catalogue_file",
     "parse_catalogue_json",
     "parse_catalogue_xlsx",
 ]
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: procedures added, new versions, unchanged ones, rejected rows."""
-
-    added: int
-    updated: int
-    unchanged: int
-    rejected: tuple[RejectedRow, ...]
 
 
 class ProcedureNotFound(NotFound):
@@ -125,25 +122,6 @@ def default_catalogue_bytes() -> bytes:
     return resources.files("counter_app.data").joinpath("catalogue.json").read_bytes()
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _content(
-    name: str, field_code: str, field_name: str, kind: str, hours: int, fee: str, legal: str,
-    components: Iterable[ComponentRecord],
-) -> tuple[object, ...]:  # fmt: skip
-    return (name, field_code, field_name, kind, hours, fee, legal, tuple(components))
-
-
-def _record_content(rec: ProcedureRecord) -> tuple[object, ...]:
-    fee = canonical_json(rec.fee_rule)
-    return _content(
-        rec.name, rec.field_code, rec.field_name, rec.duration_kind, rec.duration_hours, fee,
-        rec.legal_basis, rec.components,
-    )  # fmt: skip
-
-
 def _in_force(on: date) -> Any:
     day = on.isoformat()
     return and_(
@@ -151,16 +129,6 @@ def _in_force(on: date) -> Any:
         col(Procedure.effective_from) <= day,
         or_(col(Procedure.effective_to).is_(None), col(Procedure.effective_to) > day),
     )
-
-
-class _Tally:
-    def __init__(self) -> None:
-        self.added = self.updated = self.unchanged = 0
-        self.rejected: list[RejectedRow] = []
-
-    def report(self, extra: Sequence[RejectedRow] = ()) -> ImportReport:
-        rejected = sorted([*extra, *self.rejected], key=lambda r: r.source_row)
-        return ImportReport(self.added, self.updated, self.unchanged, tuple(rejected))
 
 
 class CatalogueService:
@@ -174,22 +142,17 @@ class CatalogueService:
     def load_default(self) -> ImportReport:
         """Load the packaged catalogue if the procedure table is empty; else do nothing."""
         records, rejected = parse_catalogue_json(default_catalogue_bytes())
-        tally = _Tally()
         with unit_of_work(self._engine) as session:
             # Checked inside the write transaction, so two starts cannot both load it.
             if session.exec(select(func.count()).select_from(Procedure)).one():
                 return ImportReport(0, 0, 0, ())
-            for rec in records:
-                self._apply(session, rec, None, tally)
-        return tally.report(rejected)
+            return apply_versions(session, records, today=None, extra_rejected=rejected)
 
     def import_records(self, records: Iterable[ProcedureRecord], *, today: date) -> ImportReport:
         """Import validated records in one transaction (new versions, never in-place edits)."""
-        tally = _Tally()
+        ordered = sorted(records, key=lambda r: (r.code, r.effective_from))
         with unit_of_work(self._engine) as session:
-            for rec in sorted(records, key=lambda r: (r.code, r.effective_from)):
-                self._apply(session, rec, today, tally)
-        return tally.report()
+            return apply_versions(session, ordered, today=today)
 
     def import_file(self, path: Path, *, today: date) -> ImportReport:
         """Parse a .json/.csv/.xlsx catalogue and import its good rows; bad rows are reported."""
@@ -197,131 +160,6 @@ class CatalogueService:
         report = self.import_records(records, today=today)
         merged = sorted([*rejected, *report.rejected], key=lambda r: r.source_row)
         return replace(report, rejected=tuple(merged))
-
-    def _apply(
-        self, session: Session, rec: ProcedureRecord, today: date | None, tally: _Tally
-    ) -> None:
-        versions = self._versions(session, rec.code)
-        content = _record_content(rec)
-        start, end = rec.effective_from.isoformat(), _iso(rec.effective_to)
-        if not versions:
-            self._insert(session, rec)
-            tally.added += 1
-            return
-        for v in versions:
-            # No end date in the record also matches a version its successor has closed.
-            same = self._row_content(session, v) == content
-            if same and v.effective_from == start and end in (None, v.effective_to):
-                tally.unchanged += 1
-                return
-        latest = versions[-1]
-        open_at_start = latest.effective_to is None or latest.effective_to > start
-        same_rules = self._row_content(session, latest) == content
-        if same_rules and latest.effective_from <= start and open_at_start:
-            # The same rules again: only a new end date (abolition) is a change.
-            if latest.effective_to == end:
-                tally.unchanged += 1
-            else:
-                latest.effective_to = end
-                session.add(latest)
-                tally.updated += 1
-            return
-        if start <= latest.effective_from:
-            self._replace_pending(session, rec, latest, versions, today, tally)
-            return
-        if open_at_start:
-            latest.effective_to = start
-            session.add(latest)
-        self._insert(session, rec)
-        tally.updated += 1
-
-    def _replace_pending(
-        self, session: Session, rec: ProcedureRecord, latest: Procedure,
-        versions: Sequence[Procedure], today: date | None, tally: _Tally,
-    ) -> None:  # fmt: skip
-        """A version not yet in force and never used may be withdrawn; others are history."""
-        used = session.exec(
-            select(func.count()).select_from(Dossier).where(Dossier.procedure_id == latest.id)
-        ).one()
-        if today is None or latest.effective_from <= today.isoformat() or used:
-            since = date.fromisoformat(latest.effective_from).strftime("%d/%m/%Y")
-            reason = (
-                f"Ngày hiệu lực phải sau {since} (ngày hiệu lực của phiên bản đã áp dụng); "
-                "không sửa đè phiên bản đã có hiệu lực"
-            )
-            tally.rejected.append(RejectedRow(rec.source_row, rec.code, (reason,)))
-            return
-        latest.active = False
-        session.add(latest)
-        if len(versions) > 1 and versions[-2].effective_to == latest.effective_from:
-            versions[-2].effective_to = None
-            session.add(versions[-2])
-        session.flush()
-        self._apply(session, rec, today, tally)
-
-    @staticmethod
-    def _versions(session: Session, code: str) -> list[Procedure]:
-        stmt = (
-            select(Procedure)
-            .where(Procedure.code == code, col(Procedure.active).is_(True))
-            .order_by(col(Procedure.effective_from))
-        )
-        return list(session.exec(stmt).all())
-
-    @staticmethod
-    def _components(session: Session, ids: Sequence[int]) -> dict[int, list[ComponentRecord]]:
-        stmt = (
-            select(ProcedureComponent)
-            .where(col(ProcedureComponent.procedure_id).in_(ids))
-            .order_by(col(ProcedureComponent.procedure_id), col(ProcedureComponent.position))
-        )
-        out: dict[int, list[ComponentRecord]] = {i: [] for i in ids}
-        for c in session.exec(stmt).all():
-            record = ComponentRecord(
-                c.name, c.originals, c.certified_copies, c.photocopies, c.required
-            )
-            out[c.procedure_id].append(record)
-        return out
-
-    def _row_content(self, session: Session, row: Procedure) -> tuple[object, ...]:
-        assert row.id is not None
-        components = self._components(session, [row.id])[row.id]
-        fee = canonical_json(json.loads(row.fee_rule))
-        return _content(
-            row.name, row.field_code, row.field_name, row.duration_kind, row.duration_hours, fee,
-            row.legal_basis, components,
-        )  # fmt: skip
-
-    @staticmethod
-    def _insert(session: Session, rec: ProcedureRecord) -> None:
-        row = Procedure(
-            code=rec.code,
-            name=rec.name,
-            name_folded=fold(rec.name),
-            field_code=rec.field_code,
-            field_name=rec.field_name,
-            duration_kind=rec.duration_kind,
-            duration_hours=rec.duration_hours,
-            fee_rule=canonical_json(rec.fee_rule),
-            legal_basis=rec.legal_basis,
-            effective_from=rec.effective_from.isoformat(),
-            effective_to=_iso(rec.effective_to),
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        for position, c in enumerate(rec.components, start=1):
-            session.add(
-                ProcedureComponent(
-                    procedure_id=row.id,
-                    position=position,
-                    name=c.name,
-                    originals=c.originals,
-                    certified_copies=c.certified_copies,
-                    photocopies=c.photocopies,
-                    required=c.required,
-                )
-            )
 
     # --- queries ------------------------------------------------------------------------
 
@@ -377,7 +215,7 @@ class CatalogueService:
 
     def _public(self, session: Session, rows: Sequence[Procedure]) -> list[ProcedurePublic]:
         ids = [r.id for r in rows if r.id is not None]
-        components = self._components(session, ids)
+        components = components_of(session, ids)
         out = [_to_public(r, components[r.id]) for r in rows if r.id is not None]
         return sorted(out, key=lambda p: (p.field_code, fold(p.name), p.code, p.effective_from))
 

@@ -4,6 +4,8 @@ JSON: ``{"procedures": [{code, name, field_code, field_name, duration: {kind, da
 fee: {FeeRule JSON}, legal_basis, effective_from, effective_to?, components: [{name, originals,
 certified_copies, photocopies, required?}]}]}`` or a bare list; a procedure's source row is its
 1-based position in the list. Other keys (confidence, note) are documentation and ignored.
+The item rules themselves are pure and shared with the upstream server: ``counter_app.domain.
+catalogue``.
 
 CSV (UTF-8 with or without BOM; Windows-1258 tolerated) and XLSX (first sheet): header in row 1,
 one row per component (thành phần hồ sơ), procedure columns repeated; rows are numbered as a
@@ -35,19 +37,47 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app.domain.errors import FeeRuleInvalid
-from counter_app.domain.fees import FeeRule
+from counter_app.domain.catalogue import (
+    CODE_PATTERN,
+    DURATION_KINDS,
+    HOURS_PER_DAY,
+    MAX_TEXT,
+    ComponentRecord,
+    ParseResult,
+    ProcedureHead,
+    ProcedureRecord,
+    RejectedRow,
+    as_int,
+    component_record,
+    duplicate_name,
+    parse_procedure_items,
+    procedure_head,
+    procedure_record,
+)
 from counter_app.domain.text import fold, nfc
 from counter_app.services.errors import ServiceError
 
-CODE_PATTERN = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z.]+)?$")
-DURATION_KINDS = ("same_day", "working_days", "working_hours")
-HOURS_PER_DAY = 8
-MAX_TEXT = 1000
+__all__ = [
+    "CODE_PATTERN",
+    "CSV_COLUMNS",
+    "DURATION_KINDS",
+    "HOURS_PER_DAY",
+    "MAX_TEXT",
+    "CatalogueFileInvalid",
+    "ComponentRecord",
+    "ParseResult",
+    "ProcedureRecord",
+    "RejectedRow",
+    "catalogue_rows",
+    "parse_catalogue_csv",
+    "parse_catalogue_file",
+    "parse_catalogue_json",
+    "parse_catalogue_xlsx",
+]
+
 
 CSV_COLUMNS = (
     "ma_thu_tuc", "ten_thu_tuc", "ma_linh_vuc", "ten_linh_vuc", "thoi_han_loai", "thoi_han_so",
@@ -82,44 +112,6 @@ _YES = {"", "co", "x", "1", "true", "bat buoc", "yes"}
 _NO = {"khong", "0", "false", "no", "khong bat buoc", "tuy truong hop"}
 
 
-@dataclass(frozen=True)
-class ComponentRecord:
-    """A document (thành phần hồ sơ) with its default counts."""
-
-    name: str
-    originals: int
-    certified_copies: int
-    photocopies: int
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class ProcedureRecord:
-    """One validated version of a procedure, ready to import."""
-
-    code: str
-    name: str
-    field_code: str
-    field_name: str
-    duration_kind: str
-    duration_hours: int
-    fee_rule: dict[str, Any]
-    legal_basis: str
-    effective_from: date
-    effective_to: date | None
-    components: tuple[ComponentRecord, ...]
-    source_row: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    """A row (or procedure) of an import file that was not imported, with the reasons why."""
-
-    source_row: int
-    code: str
-    reasons: tuple[str, ...]
-
-
 class CatalogueFileInvalid(ServiceError):
     """The file as a whole cannot be read (encoding, syntax, missing columns, wrong type)."""
 
@@ -128,186 +120,6 @@ class CatalogueFileInvalid(ServiceError):
     def __init__(self, detail_vi: str) -> None:
         self.detail_vi = detail_vi
         super().__init__(f"Không đọc được tệp danh mục thủ tục: {detail_vi}", field="file")
-
-
-ParseResult = tuple[list[ProcedureRecord], list[RejectedRow]]
-
-
-# --- cell values ------------------------------------------------------------------------
-
-
-def _text(value: object, label: str, errors: list[str], *, required: bool = True) -> str:
-    if value is None:
-        value = ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        errors.append(f"{label} phải là văn bản")
-        return ""
-    if "\ufffd" in value:
-        errors.append(f"{label} chứa ký tự lỗi (�): tệp không đúng bảng mã UTF-8")
-    text = nfc(value)
-    if required and not text:
-        errors.append(f"Thiếu {label.lower()}")
-    elif len(text) > MAX_TEXT:
-        errors.append(f"{label} quá dài (tối đa {MAX_TEXT} ký tự)")
-    return text
-
-
-def _count(value: object, label: str, errors: list[str]) -> int:
-    number = _as_int(value)
-    if number is None or number < 0:
-        errors.append(f"{label} “{value}” phải là số nguyên không âm")
-        return 0
-    return number
-
-
-def _as_int(value: object, *, empty: int | None = 0) -> int | None:
-    """An integer from JSON/CSV/XLSX cells: 3, 3.0, "3", "2.000", "2.000 đ"; None if not."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return empty
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        text = re.sub(r"\s*(đồng|đ|vnd)$", "", nfc(value).lower())
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-            text = re.sub(r"[.,]", "", text)
-        return int(text) if text.isascii() and text.isdigit() else None
-    return None
-
-
-def _date(value: object, label: str, errors: list[str], *, required: bool) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = nfc(value) if isinstance(value, str) else ""
-    if not text and value in (None, ""):
-        if required:
-            errors.append(f"Thiếu {label.lower()}")
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    errors.append(f"{label} “{value}” không phải ngày hợp lệ (dạng 2025-07-01 hoặc 01/07/2025)")
-    return None
-
-
-def _nfc_values(d: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: nfc(v) if isinstance(v, str) else v for k, v in d.items()}
-
-
-# --- validation -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Head:
-    """Everything of a procedure but its components."""
-
-    code: str
-    name: str
-    field_code: str
-    field_name: str
-    duration_kind: str
-    duration_hours: int
-    fee_rule: dict[str, Any]
-    legal_basis: str
-    effective_from: date
-    effective_to: date | None
-
-
-def _duration(raw: object, errors: list[str]) -> tuple[str, int]:
-    if not isinstance(raw, Mapping):
-        errors.append("Thiếu thời hạn giải quyết")
-        return "", 0
-    kind = raw.get("kind")
-    if kind not in DURATION_KINDS:
-        errors.append(
-            f"Loại thời hạn “{kind}” không hợp lệ (trong ngày, ngày làm việc, giờ làm việc)"
-        )
-        return "", 0
-    if kind == "same_day":
-        return kind, 0
-    key = "days" if kind == "working_days" else "hours"
-    number = _as_int(raw.get(key), empty=None)
-    if number is None or number < 1:
-        errors.append(f"Thời hạn “{raw.get(key)}” phải là số nguyên dương")
-        return kind, 0
-    return kind, number * HOURS_PER_DAY if kind == "working_days" else number
-
-
-def _fee(raw: object, errors: list[str]) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        errors.append("Thiếu quy tắc lệ phí")
-        return {}
-    try:
-        return FeeRule.from_dict(_nfc_values(raw)).to_dict()
-    except FeeRuleInvalid as exc:
-        errors.append(exc.message_vi)
-        return {}
-
-
-def _head(d: Mapping[str, Any], errors: list[str]) -> _Head | None:
-    start = len(errors)
-    code = _text(d.get("code"), "Mã thủ tục", errors)
-    if code and not CODE_PATTERN.match(code):
-        errors.append(f"Mã thủ tục “{code}” không đúng dạng n.nnnnnn (ví dụ 2.000815)")
-    name = _text(d.get("name"), "Tên thủ tục", errors)
-    field_code = _text(d.get("field_code"), "Mã lĩnh vực", errors)
-    field_name = _text(d.get("field_name"), "Tên lĩnh vực", errors)
-    kind, hours = _duration(d.get("duration"), errors)
-    fee = _fee(d.get("fee", d.get("fee_rule")), errors)
-    legal_basis = _text(d.get("legal_basis"), "Căn cứ pháp lý", errors, required=False)
-    start_on = _date(d.get("effective_from"), "Ngày hiệu lực", errors, required=True)
-    end_on = _date(d.get("effective_to"), "Ngày hết hiệu lực", errors, required=False)
-    if start_on and end_on and end_on <= start_on:
-        errors.append("Ngày hết hiệu lực phải sau ngày hiệu lực")
-    if len(errors) > start or start_on is None:
-        return None
-    return _Head(
-        code, name, field_code, field_name, kind, hours, fee, legal_basis, start_on, end_on
-    )
-
-
-def _component(d: object, errors: list[str]) -> ComponentRecord | None:
-    if not isinstance(d, Mapping):
-        errors.append("Thành phần hồ sơ không hợp lệ")
-        return None
-    start = len(errors)
-    name = _text(d.get("name"), "Tên thành phần hồ sơ", errors)
-    originals = _count(d.get("originals"), "Số bản chính", errors)
-    certified = _count(d.get("certified_copies"), "Số bản sao chứng thực", errors)
-    photocopies = _count(d.get("photocopies"), "Số bản photo", errors)
-    required = d.get("required", True)
-    if not isinstance(required, bool):
-        errors.append(f"Giá trị bắt buộc “{required}” phải là có hoặc không")
-    if len(errors) > start:
-        return None
-    return ComponentRecord(name, originals, certified, photocopies, bool(required))
-
-
-def _record(head: _Head, components: Sequence[ComponentRecord], row: int) -> ProcedureRecord:
-    return ProcedureRecord(
-        head.code, head.name, head.field_code, head.field_name, head.duration_kind,
-        head.duration_hours, head.fee_rule, head.legal_basis, head.effective_from,
-        head.effective_to, tuple(components), source_row=row,
-    )  # fmt: skip
-
-
-def _duplicate_name(components: Iterable[ComponentRecord]) -> str | None:
-    seen: set[str] = set()
-    for c in components:
-        # Case-insensitive but diacritic-sensitive: "bản sao" and "bản sáo" are different words.
-        if c.name.lower() in seen:
-            return c.name
-        seen.add(c.name.lower())
-    return None
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -322,36 +134,7 @@ def parse_catalogue_json(data: bytes) -> ParseResult:
     items = doc.get("procedures") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise CatalogueFileInvalid("không có danh sách “procedures”")
-    records: list[ProcedureRecord] = []
-    rejected: list[RejectedRow] = []
-    seen: dict[tuple[str, date], int] = {}
-    for row, item in enumerate(items, start=1):
-        d = item if isinstance(item, Mapping) else {}
-        errors: list[str] = [] if d else ["Mục không phải một thủ tục"]
-        head = _head(d, errors) if d else None
-        raw_components = d.get("components")
-        components: list[ComponentRecord] = []
-        if not isinstance(raw_components, list) or not raw_components:
-            errors.append("Thiếu thành phần hồ sơ")
-        else:
-            for i, raw in enumerate(raw_components, start=1):
-                sub: list[str] = []
-                component = _component(raw, sub)
-                errors.extend(f"Thành phần {i}: {reason}" for reason in sub)
-                if component:
-                    components.append(component)
-        duplicate = _duplicate_name(components)
-        if duplicate:
-            errors.append(f"Thành phần hồ sơ “{duplicate}” bị lặp")
-        if head and (head.code, head.effective_from) in seen:
-            first = seen[(head.code, head.effective_from)]
-            errors.append(f"Trùng mã thủ tục và ngày hiệu lực với mục {first}")
-        if errors or head is None:
-            rejected.append(RejectedRow(row, nfc(str(d.get("code") or "")), tuple(errors)))
-            continue
-        seen[(head.code, head.effective_from)] = row
-        records.append(_record(head, components, row))
-    return records, rejected
+    return parse_procedure_items(items)
 
 
 # --- CSV / XLSX -------------------------------------------------------------------------
@@ -381,7 +164,7 @@ def _row_head(r: Mapping[str, object]) -> dict[str, Any]:
         value = r.get(column)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        number = _as_int(value, empty=None)
+        number = as_int(value, empty=None)
         if fee["kind"] == "free" and key == "amount" and number == 0:
             continue  # "0" in the amount column of a free procedure is no contradiction
         fee[key] = number if number is not None else value
@@ -412,14 +195,14 @@ def _row_component(r: Mapping[str, object], errors: list[str]) -> ComponentRecor
         "photocopies": r.get("ban_photo"),
         "required": flag not in _NO,
     }
-    return _component(raw, errors)
+    return component_record(raw, errors)
 
 
 @dataclass
 class _Group:
     rows: list[int] = field(default_factory=list)
     errors: dict[int, list[str]] = field(default_factory=dict)
-    head: _Head | None = None
+    head: ProcedureHead | None = None
     components: list[ComponentRecord] = field(default_factory=list)
     code: str = ""
 
@@ -441,13 +224,13 @@ def _parse_rows(
         key = (nfc(str(raw["code"] or "")), nfc(str(raw["effective_from"] or "")))
         group = groups.setdefault(key, _Group(code=key[0]))
         errors: list[str] = []
-        head = _head(raw, errors)
+        head = procedure_head(raw, errors)
         if group.rows and head != group.head and not errors:
             errors.append(
                 f"Thông tin thủ tục khác với dòng {group.rows[0]} (cùng mã và ngày hiệu lực)"
             )
         component = _row_component(r, errors)
-        if component and _duplicate_name([*group.components, component]):
+        if component and duplicate_name([*group.components, component]):
             errors.append(f"Thành phần hồ sơ “{component.name}” bị lặp")
         if not group.rows:
             group.head = head
@@ -464,7 +247,7 @@ def _finish(groups: Iterable[_Group]) -> ParseResult:
     rejected: list[RejectedRow] = []
     for g in groups:
         if not g.errors and g.head is not None:
-            records.append(_record(g.head, g.components, g.rows[0]))
+            records.append(procedure_record(g.head, g.components, g.rows[0]))
             continue
         bad = ", ".join(str(n) for n in sorted(g.errors))
         for row_no in g.rows:

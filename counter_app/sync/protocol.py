@@ -7,6 +7,7 @@ semantics of every field; this module is the single source of truth for the shap
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from uuid import UUID
@@ -219,6 +220,58 @@ class ErrorBody(_Reply):
     detail: Any = None
 
 
+CalendarKind = Literal["day_off", "working_day"]
+_AgencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+
+class CalendarOverrideIn(_Wire):
+    """Admin: a day off or a swapped working day for some wards (default: every ward)."""
+
+    day: date
+    kind: CalendarKind
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    wards: list[_AgencyCode] | None = Field(default=None, min_length=1)
+
+
+class CalendarOverrideChange(BaseModel):
+    """Payload of a ``calendar.override`` change (what the device's calendar stores)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    day: date
+    kind: CalendarKind
+    name: str
+
+
+class CalendarPublished(_Reply):
+    """Which wards got a ``calendar.override`` change; ``unchanged`` already had this one."""
+
+    override: CalendarOverrideChange
+    changed: list[str]
+    unchanged: list[str]
+
+
+class CataloguePublishIn(_Wire):
+    """Admin: procedure versions in the catalogue JSON item shape (``counter_app.domain.
+    catalogue``), for some wards (default: every ward). All are checked before any is sent."""
+
+    procedures: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+    wards: list[_AgencyCode] | None = Field(default=None, min_length=1)
+
+
+class PublishedVersion(_Reply):
+    """One procedure version as published to one ward."""
+
+    ward: str
+    code: str
+    effective_from: date
+
+
+class CataloguePublished(_Reply):
+    """What a publication did: versions sent as ``catalogue.procedure``, and those the ward
+    already had exactly (no change written)."""
+
+    published: list[PublishedVersion]
+    unchanged: list[PublishedVersion]
 
 
 class ComponentRecord(BaseModel):
@@ -282,6 +335,12 @@ __all__ = [
     "PROTOCOL",
     "PROTOCOL_VERSION",
     "SKEW_WARN_SECONDS",
+    "CalendarKind",
+    "CalendarOverrideChange",
+    "CalendarOverrideIn",
+    "CalendarPublished",
+    "CataloguePublishIn",
+    "CataloguePublished",
     "Change",
     "ChangeKind",
     "ChangeKinds",
@@ -297,6 +356,7 @@ __all__ = [
     "EventIn",
     "Gap",
     "ItemVerdict",
+    "PublishedVersion",
     "PushRequest",
     "PushResult",
     "RejectReason",

@@ -12,15 +12,17 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
 from counter_app.domain.canonical import payload_hash
-from counter_app.domain.clock import to_db
+from counter_app.domain.catalogue import parse_procedure_items
+from counter_app.domain.clock import local_day, to_db
 from counter_app.domain.text import fold
+from counter_app.services.catalogue_versions import import_versions_on
 from counter_app.sync.protocol import (
     Change,
     ChangesPage,
@@ -225,7 +227,7 @@ Checkpoint = Callable[[str], None]
 def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: datetime,
                checkpoint: Checkpoint) -> int:
     """Apply one page of the ward's change log and store its cursor, in one transaction."""
-    at = to_db(now)
+    at, today = to_db(now), local_day(now)
     applied = 0
     with engine.begin() as conn:
         for ch in page.changes:
@@ -233,7 +235,8 @@ def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: da
             # (applied = false) instead of failing the page, and the cursor still advances.
             try:
                 with conn.begin_nested():
-                    applied += _apply_change(conn, ch, own_device_id=own_device_id, at=at)
+                    applied += _apply_change(conn, ch, own_device_id=own_device_id, at=at,
+                                             today=today)
             except Exception as exc:  # any bad payload is kept for attention, never fatal
                 log.warning("pulled change %s (%s) not applied: %s", ch.seq, ch.kind,
                             type(exc).__name__)
@@ -244,7 +247,8 @@ def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: da
     return applied
 
 
-def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str) -> int:
+def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str,
+                  today: date) -> int:
     """Apply one change; returns how many local rows it changed."""
     p = ch.payload
     if ch.kind == "event":
@@ -254,12 +258,16 @@ def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str) 
     if ch.kind == "dossier.status":
         return _status(conn, ch.seq, p, at)
     if ch.kind == "dossier.upsert":
-        n = _upsert(conn, DossierRecord.model_validate(p), at)
-        _keep(conn, ch.seq, ch.kind, p, at, applied=True)
+        rec = DossierRecord.model_validate(p)
+        n = _upsert(conn, rec, at)
+        # Not applied while the procedure is unknown here (the catalogue is behind).
+        _keep(conn, ch.seq, ch.kind, p, at, applied=bool(n) or _has_dossier(conn, rec))
         return n
     if ch.kind == "calendar.override":
         return _calendar(conn, ch.seq, p, at)
-    _keep(conn, ch.seq, ch.kind, p, at, applied=False)  # catalogue.*, kinds a newer server adds
+    if ch.kind == "catalogue.procedure":
+        return _catalogue(conn, ch.seq, p, at, today)
+    _keep(conn, ch.seq, ch.kind, p, at, applied=False)  # kinds a newer server adds
     return 0
 
 
@@ -295,11 +303,15 @@ def _procedure_id(conn: Connection, code: str) -> int | None:
     return int(v) if v is not None else None
 
 
+def _has_dossier(conn: Connection, rec: DossierRecord) -> bool:
+    return conn.execute(text("SELECT 1 FROM dossier WHERE uid = :u OR code = :c"),
+                        {"u": str(rec.uid), "c": rec.code.strip().upper()}).first() is not None
+
+
 def _upsert(conn: Connection, rec: DossierRecord, at: str) -> int:
     """Insert a dossier of this ward made elsewhere (another counter, online) if new."""
     uid, code = str(rec.uid), rec.code.strip().upper()
-    if conn.execute(text("SELECT 1 FROM dossier WHERE uid = :u OR code = :c"),
-                    {"u": uid, "c": code}).first() is not None:
+    if _has_dossier(conn, rec):
         return 0
     proc = _procedure_id(conn, rec.procedure_code)
     if proc is None:
@@ -348,3 +360,19 @@ def _calendar(conn: Connection, seq: int, p: dict[str, Any], at: str) -> int:
                      {"d": day, "k": kind, "n": str(p.get("name", ""))})
     _keep(conn, seq, "calendar.override", p, at, applied=ok)
     return int(ok)
+
+
+class CatalogueChangeRejected(ValueError):
+    """A pulled procedure version the catalogue's rules refuse (kept with applied = false)."""
+
+
+def _catalogue(conn: Connection, seq: int, p: dict[str, Any], at: str, today: date) -> int:
+    """A procedure version published upstream, through the catalogue's own import rules: a new
+    version from its effective date, never an edit of the version in force."""
+    records, bad = parse_procedure_items([p])
+    report = import_versions_on(conn, records, today=today)
+    reasons = [r for row in (*bad, *report.rejected) for r in row.reasons]
+    if reasons:
+        raise CatalogueChangeRejected("; ".join(reasons))
+    _keep(conn, seq, "catalogue.procedure", p, at, applied=True)
+    return report.added + report.updated

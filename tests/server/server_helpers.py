@@ -84,6 +84,28 @@ def dossier_payload(code: str, *, device_id: str = "", counter_no: int = 1,
     }
 
 
+def online_dossier(seq: int = 9501, ward: str = WARD_A, **over: Any) -> dict[str, Any]:
+    """A dossier filed on the national portal: channel 2, status 1, no counter."""
+    code = format_dossier_code(ward, date(2026, 11, 20), seq)
+    rec = dossier_payload(code, name="Trần Thị Thu Hà")
+    rec.update(channel=2, status=1, device_id="", counter_no=0, ledger_line=0, fee_amount=0)
+    rec.update(over)
+    return rec
+
+
+def procedure_version(code: str = "2.000884", effective_from: str = "2026-12-01",
+                      **over: Any) -> dict[str, Any]:
+    """A procedure version in the catalogue JSON item shape."""
+    item: dict[str, Any] = {
+        "code": code, "name": "Chứng thực chữ ký", "field_code": "CT",
+        "field_name": "Chứng thực", "duration": {"kind": "same_day"},
+        "fee": {"kind": "flat", "amount": 12_000}, "legal_basis": "Nghị định 23/2015/NĐ-CP",
+        "effective_from": effective_from,
+        "components": [{"name": "Giấy tờ cần chứng thực chữ ký", "originals": 1}]}
+    item.update(over)
+    return item
+
+
 def make_event(seq: int, *, type: str, payload: dict[str, Any], entity_type: str = "dossier",
                event_id: str | None = None) -> dict[str, Any]:
     """An EventIn as JSON, hashed like the device's outbox does."""

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from counter_app.services import catalogue_versions
 from counter_app.services.catalogue import (
     CatalogueFileInvalid,
     CatalogueService,
@@ -267,7 +268,7 @@ def test_import_records_is_one_transaction(
     records, _ = parse_catalogue_json(
         json.dumps({"procedures": [_proc("2.000884"), _proc("2.000908")]}).encode()
     )
-    original = CatalogueService._insert
+    original = catalogue_versions._insert
     calls: list[str] = []
 
     def failing_insert(session: Any, rec: Any) -> None:
@@ -276,7 +277,7 @@ def test_import_records_is_one_transaction(
             raise RuntimeError("disk full")
         original(session, rec)
 
-    monkeypatch.setattr(CatalogueService, "_insert", staticmethod(failing_insert))
+    monkeypatch.setattr(catalogue_versions, "_insert", failing_insert)
     with pytest.raises(RuntimeError):
         catalogue.import_records(records, today=date(2025, 7, 1))
     assert catalogue.list_procedures(on=date(2025, 7, 1)) == []

@@ -1,0 +1,342 @@
+"""Procedure versions as data: the catalogue JSON item shape, validated and NFC-normalised.
+
+Pure (no database, no files): the counter's catalogue import (``counter_app.services``) and the
+upstream server's ``catalogue publish`` read procedure versions with these same rules, and a
+``catalogue.procedure`` change carries one version in the shape ``procedure_json`` writes::
+
+    {code, name, field_code, field_name, duration: {kind, days|hours}, fee: {FeeRule JSON},
+     legal_basis, effective_from, effective_to?, components: [{name, originals,
+     certified_copies, photocopies, required?}]}
+
+Reasons for a rejection are Vietnamese: an official reads them in the import report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from counter_app.domain.errors import FeeRuleInvalid
+from counter_app.domain.fees import FeeRule
+from counter_app.domain.text import nfc
+
+__all__ = [
+    "CODE_PATTERN",
+    "DURATION_KINDS",
+    "HOURS_PER_DAY",
+    "MAX_TEXT",
+    "ComponentRecord",
+    "ParseResult",
+    "ProcedureHead",
+    "ProcedureRecord",
+    "RejectedRow",
+    "as_int",
+    "component_record",
+    "duplicate_name",
+    "parse_procedure_items",
+    "procedure_head",
+    "procedure_json",
+    "procedure_record",
+]
+
+CODE_PATTERN = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z.]+)?$")
+DURATION_KINDS = ("same_day", "working_days", "working_hours")
+HOURS_PER_DAY = 8
+MAX_TEXT = 1000
+
+
+@dataclass(frozen=True)
+class ComponentRecord:
+    """A document (thành phần hồ sơ) with its default counts."""
+
+    name: str
+    originals: int
+    certified_copies: int
+    photocopies: int
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class ProcedureRecord:
+    """One validated version of a procedure, ready to import."""
+
+    code: str
+    name: str
+    field_code: str
+    field_name: str
+    duration_kind: str
+    duration_hours: int
+    fee_rule: dict[str, Any]
+    legal_basis: str
+    effective_from: date
+    effective_to: date | None
+    components: tuple[ComponentRecord, ...]
+    source_row: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row (or procedure) of an import file that was not imported, with the reasons why."""
+
+    source_row: int
+    code: str
+    reasons: tuple[str, ...]
+
+
+ParseResult = tuple[list[ProcedureRecord], list[RejectedRow]]
+
+
+# --- cell values ------------------------------------------------------------------------
+
+
+def _text(value: object, label: str, errors: list[str], *, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        errors.append(f"{label} phải là văn bản")
+        return ""
+    if "\ufffd" in value:
+        errors.append(f"{label} chứa ký tự lỗi (�): tệp không đúng bảng mã UTF-8")
+    text = nfc(value)
+    if required and not text:
+        errors.append(f"Thiếu {label.lower()}")
+    elif len(text) > MAX_TEXT:
+        errors.append(f"{label} quá dài (tối đa {MAX_TEXT} ký tự)")
+    return text
+
+
+def _count(value: object, label: str, errors: list[str]) -> int:
+    number = as_int(value)
+    if number is None or number < 0:
+        errors.append(f"{label} “{value}” phải là số nguyên không âm")
+        return 0
+    return number
+
+
+def as_int(value: object, *, empty: int | None = 0) -> int | None:
+    """An integer from JSON/CSV/XLSX cells: 3, 3.0, "3", "2.000", "2.000 đ"; None if not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return empty
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = re.sub(r"\s*(đồng|đ|vnd)$", "", nfc(value).lower())
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+            text = re.sub(r"[.,]", "", text)
+        return int(text) if text.isascii() and text.isdigit() else None
+    return None
+
+
+def _date(value: object, label: str, errors: list[str], *, required: bool) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = nfc(value) if isinstance(value, str) else ""
+    if not text and value in (None, ""):
+        if required:
+            errors.append(f"Thiếu {label.lower()}")
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    errors.append(f"{label} “{value}” không phải ngày hợp lệ (dạng 2025-07-01 hoặc 01/07/2025)")
+    return None
+
+
+def _nfc_values(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: nfc(v) if isinstance(v, str) else v for k, v in d.items()}
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureHead:
+    """Everything of a procedure but its components."""
+
+    code: str
+    name: str
+    field_code: str
+    field_name: str
+    duration_kind: str
+    duration_hours: int
+    fee_rule: dict[str, Any]
+    legal_basis: str
+    effective_from: date
+    effective_to: date | None
+
+
+def _duration(raw: object, errors: list[str]) -> tuple[str, int]:
+    if not isinstance(raw, Mapping):
+        errors.append("Thiếu thời hạn giải quyết")
+        return "", 0
+    kind = raw.get("kind")
+    if kind not in DURATION_KINDS:
+        errors.append(
+            f"Loại thời hạn “{kind}” không hợp lệ (trong ngày, ngày làm việc, giờ làm việc)"
+        )
+        return "", 0
+    if kind == "same_day":
+        return kind, 0
+    key = "days" if kind == "working_days" else "hours"
+    number = as_int(raw.get(key), empty=None)
+    if number is None or number < 1:
+        errors.append(f"Thời hạn “{raw.get(key)}” phải là số nguyên dương")
+        return kind, 0
+    return kind, number * HOURS_PER_DAY if kind == "working_days" else number
+
+
+def _fee(raw: object, errors: list[str]) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        errors.append("Thiếu quy tắc lệ phí")
+        return {}
+    try:
+        return FeeRule.from_dict(_nfc_values(raw)).to_dict()
+    except FeeRuleInvalid as exc:
+        errors.append(exc.message_vi)
+        return {}
+
+
+def procedure_head(d: Mapping[str, Any], errors: list[str]) -> ProcedureHead | None:
+    """The procedure part of an item (reasons appended to ``errors``), or None if invalid."""
+    start = len(errors)
+    code = _text(d.get("code"), "Mã thủ tục", errors)
+    if code and not CODE_PATTERN.match(code):
+        errors.append(f"Mã thủ tục “{code}” không đúng dạng n.nnnnnn (ví dụ 2.000815)")
+    name = _text(d.get("name"), "Tên thủ tục", errors)
+    field_code = _text(d.get("field_code"), "Mã lĩnh vực", errors)
+    field_name = _text(d.get("field_name"), "Tên lĩnh vực", errors)
+    kind, hours = _duration(d.get("duration"), errors)
+    fee = _fee(d.get("fee", d.get("fee_rule")), errors)
+    legal_basis = _text(d.get("legal_basis"), "Căn cứ pháp lý", errors, required=False)
+    start_on = _date(d.get("effective_from"), "Ngày hiệu lực", errors, required=True)
+    end_on = _date(d.get("effective_to"), "Ngày hết hiệu lực", errors, required=False)
+    if start_on and end_on and end_on <= start_on:
+        errors.append("Ngày hết hiệu lực phải sau ngày hiệu lực")
+    if len(errors) > start or start_on is None:
+        return None
+    return ProcedureHead(
+        code, name, field_code, field_name, kind, hours, fee, legal_basis, start_on, end_on
+    )
+
+
+def component_record(d: object, errors: list[str]) -> ComponentRecord | None:
+    """One component of an item (reasons appended to ``errors``), or None if invalid."""
+    if not isinstance(d, Mapping):
+        errors.append("Thành phần hồ sơ không hợp lệ")
+        return None
+    start = len(errors)
+    name = _text(d.get("name"), "Tên thành phần hồ sơ", errors)
+    originals = _count(d.get("originals"), "Số bản chính", errors)
+    certified = _count(d.get("certified_copies"), "Số bản sao chứng thực", errors)
+    photocopies = _count(d.get("photocopies"), "Số bản photo", errors)
+    required = d.get("required", True)
+    if not isinstance(required, bool):
+        errors.append(f"Giá trị bắt buộc “{required}” phải là có hoặc không")
+    if len(errors) > start:
+        return None
+    return ComponentRecord(name, originals, certified, photocopies, bool(required))
+
+
+def procedure_record(
+    head: ProcedureHead, components: Sequence[ComponentRecord], row: int
+) -> ProcedureRecord:
+    """A whole validated version from its parts."""
+    return ProcedureRecord(
+        head.code, head.name, head.field_code, head.field_name, head.duration_kind,
+        head.duration_hours, head.fee_rule, head.legal_basis, head.effective_from,
+        head.effective_to, tuple(components), source_row=row,
+    )  # fmt: skip
+
+
+def duplicate_name(components: Iterable[ComponentRecord]) -> str | None:
+    """The first component name listed twice, if any."""
+    seen: set[str] = set()
+    for c in components:
+        # Case-insensitive but diacritic-sensitive: "bản sao" and "bản sáo" are different words.
+        if c.name.lower() in seen:
+            return c.name
+        seen.add(c.name.lower())
+    return None
+
+
+# --- the JSON item shape ----------------------------------------------------------------
+
+
+def _item_components(d: Mapping[str, Any], errors: list[str]) -> list[ComponentRecord]:
+    raw_components = d.get("components")
+    components: list[ComponentRecord] = []
+    if not isinstance(raw_components, list) or not raw_components:
+        errors.append("Thiếu thành phần hồ sơ")
+        return components
+    for i, raw in enumerate(raw_components, start=1):
+        sub: list[str] = []
+        component = component_record(raw, sub)
+        errors.extend(f"Thành phần {i}: {reason}" for reason in sub)
+        if component:
+            components.append(component)
+    duplicate = duplicate_name(components)
+    if duplicate:
+        errors.append(f"Thành phần hồ sơ “{duplicate}” bị lặp")
+    return components
+
+
+def parse_procedure_items(items: Sequence[object]) -> ParseResult:
+    """Validate catalogue JSON items; an item's source row is its 1-based position."""
+    records: list[ProcedureRecord] = []
+    rejected: list[RejectedRow] = []
+    seen: dict[tuple[str, date], int] = {}
+    for row, item in enumerate(items, start=1):
+        d: Mapping[str, Any] = item if isinstance(item, Mapping) else {}
+        errors: list[str] = [] if d else ["Mục không phải một thủ tục"]
+        head = procedure_head(d, errors) if d else None
+        components = _item_components(d, errors)
+        if head and (head.code, head.effective_from) in seen:
+            first = seen[(head.code, head.effective_from)]
+            errors.append(f"Trùng mã thủ tục và ngày hiệu lực với mục {first}")
+        if errors or head is None:
+            rejected.append(RejectedRow(row, nfc(str(d.get("code") or "")), tuple(errors)))
+            continue
+        seen[(head.code, head.effective_from)] = row
+        records.append(procedure_record(head, components, row))
+    return records, rejected
+
+
+def _duration_json(kind: str, hours: int) -> dict[str, Any]:
+    if kind == "working_days":
+        return {"kind": kind, "days": hours // HOURS_PER_DAY}
+    if kind == "working_hours":
+        return {"kind": kind, "hours": hours}
+    return {"kind": kind}
+
+
+def procedure_json(rec: ProcedureRecord) -> dict[str, Any]:
+    """A version as one catalogue JSON item (``parse_procedure_items`` reads it back equal)."""
+    return {
+        "code": rec.code,
+        "name": rec.name,
+        "field_code": rec.field_code,
+        "field_name": rec.field_name,
+        "duration": _duration_json(rec.duration_kind, rec.duration_hours),
+        "fee": dict(rec.fee_rule),
+        "legal_basis": rec.legal_basis,
+        "effective_from": rec.effective_from.isoformat(),
+        "effective_to": rec.effective_to.isoformat() if rec.effective_to else None,
+        "components": [
+            {"name": c.name, "originals": c.originals, "certified_copies": c.certified_copies,
+             "photocopies": c.photocopies, "required": c.required}
+            for c in rec.components
+        ],
+    }  # fmt: skip
