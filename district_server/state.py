@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from counter_app.domain.clock import Clock
+from district_server.gate import FifoGate
 from district_server.ratelimit import RateLimiter
 from district_server.settings import ServerSettings
 
@@ -23,14 +23,13 @@ class ServerState:
     clock: Clock
     lookup_limiter: RateLimiter
     enrol_limiter: RateLimiter
-    push_gate: threading.BoundedSemaphore = field(init=False)
+    push_gate: FifoGate = field(init=False)
 
     def __post_init__(self) -> None:
         # SQLite has one writer at a time: a second push would only wait in SQLite's busy
         # handler (which sleeps and retries), so queue them here in arrival order instead.
         one_writer = self.engine.dialect.name == "sqlite"
-        self.push_gate = threading.BoundedSemaphore(
-            1 if one_writer else self.settings.push_concurrency)
+        self.push_gate = FifoGate(1 if one_writer else self.settings.push_concurrency)
 
     def now(self) -> datetime:
         """The current instant from the injected clock."""

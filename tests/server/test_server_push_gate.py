@@ -12,6 +12,7 @@ from server_helpers import WARD_A, WARD_B, Harness, LiveServer, make_settings
 
 from counter_app.domain.clock import to_db
 from district_server.app import create_app
+from district_server.gate import FifoGate
 from district_server.services import ingest
 
 GATE = 2
@@ -22,7 +23,7 @@ def test_pushes_beyond_the_gate_wait_their_turn(harness: Harness,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     if harness.engine.dialect.name == "sqlite":
         pytest.skip("SQLite has one writer: its gate is 1 (test_sqlite_pushes_one_at_a_time)")
-    harness.app.state.server.push_gate = threading.BoundedSemaphore(GATE)
+    harness.app.state.server.push_gate = FifoGate(GATE)
     devs = [harness.enrol(WARD_A if i % 2 else WARD_B, name=f"Quầy {i}") for i in range(DEVICES)]
     inside, most = [0], [0]
     changed = threading.Condition()
@@ -70,6 +71,5 @@ def test_pushes_beyond_the_gate_wait_their_turn(harness: Harness,
 def test_sqlite_pushes_one_at_a_time(tmp_path: Path) -> None:
     """Whatever the setting, a SQLite server lets one push in at a time."""
     app = create_app(make_settings(f"sqlite:///{tmp_path / 's.db'}", push_concurrency=8))
-    gate = app.state.server.push_gate
-    assert gate.acquire(blocking=False) and not gate.acquire(blocking=False)
+    assert app.state.server.push_gate.slots == 1
     app.state.server.engine.dispose()
