@@ -17,8 +17,10 @@ from counter_app.domain.errors import (
 
 __all__ = [
     "AGENCY_CODE_RE",
+    "DEVICE_COUNTERS",
     "MAX_COUNTERS",
     "MAX_SEQ",
+    "ONLINE_RANGE",
     "VERIFY_TOKEN_RE",
     "AgencyCodeInvalid",
     "CodeRange",
@@ -116,6 +118,13 @@ class CodeRange:
     def size(self) -> int:
         """Return how many codes the range holds."""
         return self.end - self.start + 1
+
+
+# The last block (9000–9999) is the upstream server's: dossiers that arrive online through the
+# national portal are numbered there, so they can never take a number a counter issues offline.
+# Enrolment hands devices blocks 1..DEVICE_COUNTERS only.
+DEVICE_COUNTERS = MAX_COUNTERS - 1
+ONLINE_RANGE = CodeRange.for_counter(MAX_COUNTERS)
 
 
 def next_seq_in_range(last_used: int | None, rng: CodeRange) -> int:

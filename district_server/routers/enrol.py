@@ -27,7 +27,7 @@ def enrol_device(body: EnrolRequest, state: State, request: Request) -> EnrolRes
     try:
         reply = enrol(state.engine, body, now=now)
     except EnrolRefused as exc:
-        status = 409 if exc.error in ("no_free_range", "counter_in_use") else 401
+        status = 409 if exc.error in ("no_free_range", "counter_in_use", "counter_reserved") else 401
         raise ApiError(status, exc.error, exc.message) from None
     audit.record(state.engine, now=now, actor="device", action="device.enrol",
                  device_id=str(reply.device_id), ward_code=reply.agency_code,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from counter_app.domain.clock import to_db
-from counter_app.domain.codes import check_agency_code
+from counter_app.domain.codes import DEVICE_COUNTERS, check_agency_code
 from district_server import audit
 from district_server.security import new_enrol_code, normalize_enrol_code, sha256_hex
 from district_server.services.sequence import settle
@@ -63,6 +63,9 @@ def add_ward(engine: Engine, *, code: str, name: str, now: datetime) -> int:
 def make_enrol_code(engine: Engine, *, ward: str, now: datetime, ttl_hours: int,
                     counter_no: int | None = None, replace_device: str | None = None) -> str:
     """Issue a one-time enrolment code (stored hashed); return it in clear, once."""
+    if counter_no is not None and not 1 <= counter_no <= DEVICE_COUNTERS:
+        raise AdminError(f"counter block {counter_no} is not a device block (1..{DEVICE_COUNTERS}; "
+                         f"block {DEVICE_COUNTERS + 1} numbers the online dossiers)")
     code = new_enrol_code()
     with engine.begin() as conn:
         wid = ward_id(conn, ward)

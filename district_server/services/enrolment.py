@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from counter_app.domain.clock import to_db
-from counter_app.domain.codes import MAX_COUNTERS, CodeRange
+from counter_app.domain.codes import DEVICE_COUNTERS, CodeRange
 from counter_app.sync.protocol import CodeRangeOut, EnrolRequest, EnrolResponse
 from district_server.security import new_device_token, normalize_enrol_code, sha256_hex
 from district_server.tables import DEVICES, ENROL_CODES, WARDS
@@ -48,15 +48,19 @@ def _claim(conn: Connection, code: str, now: datetime) -> _Code:
 def _free_counter(conn: Connection, ward_id: int, pinned: int | None) -> int:
     """The lowest block never given to a device of this ward (revoked ones keep theirs, so a
     stolen or cloned PC can never silently share numbers with its replacement); an
-    administrator may pin a block whose holders are all revoked."""
+    administrator may pin a block whose holders are all revoked. The last block is never a
+    device's: online dossiers are numbered there (codes.ONLINE_RANGE)."""
     rows = conn.execute(select(DEVICES.c.counter_no, DEVICES.c.revoked).where(
         DEVICES.c.ward_id == ward_id)).all()
     if pinned is not None:
+        if not 1 <= pinned <= DEVICE_COUNTERS:
+            raise EnrolRefused("counter_reserved",
+                               f"Counter block {pinned} is not a device block (1..{DEVICE_COUNTERS}).")
         if any(n == pinned and not revoked for n, revoked in rows):
             raise EnrolRefused("counter_in_use", f"Counter block {pinned} is in use.")
         return pinned
     used = {int(n) for n, _ in rows}
-    for n in range(1, MAX_COUNTERS + 1):
+    for n in range(1, DEVICE_COUNTERS + 1):
         if n not in used:
             return n
     raise EnrolRefused("no_free_range", "All counter code blocks of this ward are assigned.")

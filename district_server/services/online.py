@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select
 
 from counter_app.domain.clock import to_db
-from counter_app.domain.codes import parse_dossier_code
+from counter_app.domain.codes import ONLINE_RANGE, parse_dossier_code
 from counter_app.domain.errors import DomainError
 from counter_app.domain.lifecycle import Channel
 from counter_app.sync.protocol import DossierRecord
@@ -49,8 +49,12 @@ def problems(rec: DossierRecord, ward_code: str) -> list[str]:
     """Why this record cannot be an online dossier of ``ward_code`` (empty when it can)."""
     out: list[str] = []
     try:
-        if parse_dossier_code(rec.code).agency_code != ward_code:
+        parts = parse_dossier_code(rec.code)
+        if parts.agency_code != ward_code:
             out.append(f"code: {rec.code} belongs to another ward than {ward_code}")
+        if not ONLINE_RANGE.contains(parts.seq):
+            out.append(f"code: {rec.code}: online dossiers are numbered {ONLINE_RANGE.start}"
+                       f"–{ONLINE_RANGE.end}; lower numbers belong to the counters' blocks")
     except DomainError:
         out.append(f"code: {rec.code!r} is not <agency>-<yymmdd>-<nnnn>")
     if rec.channel != Channel.ONLINE:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+import pytest
 from server_helpers import (
     ADMIN_TOKEN,
     NOW,
@@ -19,6 +20,7 @@ from server_helpers import (
 
 from counter_app.domain.catalogue import parse_procedure_items
 from counter_app.sync.protocol import DossierRecord
+from district_server.services.admin import AdminError
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -67,24 +69,38 @@ def test_online_dossier_is_registered_once_and_pulled_as_one_upsert(harness: Har
 
 
 def test_same_code_or_uid_with_other_content_is_a_conflict(harness: Harness) -> None:
-    a = harness.enrol(WARD_A)
     rec = online_dossier()
     assert harness.client.post(f"/api/v1/admin/wards/{WARD_A}/dossiers", headers=ADMIN,
                                json=rec).status_code == 201
     other_name = {**rec, "applicant_name": "Lê Văn Tám"}
     same_uid = {**online_dossier(seq=9502), "uid": rec["uid"]}
-    ev = a.event()  # a counter's own dossier, then the portal reuses its code
-    assert harness.push(a, [ev]).json()["acked"]
-    counter_code = ev["payload"].split('"code":"')[1].split('"')[0]
-    taken = online_dossier(code=counter_code)
-    for body in (other_name, same_uid, taken):
+    for body in (other_name, same_uid):
         r = harness.client.post(f"/api/v1/admin/wards/{WARD_A}/dossiers", headers=ADMIN,
                                 json=body)
         assert r.status_code == 409, r.text
         assert r.json()["error"] == "dossier_exists" and r.json()["protocol"] == "motcua-sync/1"
     assert harness.scalar("SELECT applicant_name FROM dossiers WHERE code = :c",
                           c=rec["code"]) == "Trần Thị Thu Hà"
-    assert kinds(harness, harness.enrol(WARD_A, "Quầy 2")) == ["dossier.upsert", "event"]
+    assert kinds(harness, harness.enrol(WARD_A, "Quầy 1")) == ["dossier.upsert"]
+
+
+def test_online_numbers_never_meet_a_counters_numbers(harness: Harness) -> None:
+    """Block 10 (9000–9999) numbers online dossiers; devices get blocks 1–9 only."""
+    a = harness.enrol(WARD_A)
+    ev = a.event()  # a counter's own dossier, then the portal tries its number
+    assert harness.push(a, [ev]).json()["acked"]
+    counter_code = ev["payload"].split('"code":"')[1].split('"')[0]
+    r = harness.client.post(f"/api/v1/admin/wards/{WARD_A}/dossiers", headers=ADMIN,
+                            json=online_dossier(code=counter_code))
+    assert r.status_code == 422 and "9000–9999" in r.text, r.text
+    for n in range(2, 10):
+        assert harness.enrol(WARD_A, f"Quầy {n}").counter_no == n
+    code = harness.enrol_code(WARD_A)
+    refused = harness.client.post("/api/v1/enrol", json={"code": code, "device_name": "Quầy 10",
+                                                          "app_version": "0.1.0"})
+    assert refused.status_code == 409 and refused.json()["error"] == "no_free_range"
+    with pytest.raises(AdminError):
+        harness.enrol_code(WARD_B, counter_no=10)
 
 
 def test_online_dossier_is_validated_before_anything_is_written(harness: Harness) -> None:
