@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Row, RowMapping, and_, delete, or_, select, update
+from sqlalchemy import Connection, Row, RowMapping, delete, literal, select, union_all, update
 
 from counter_app.domain.clock import to_db
 from counter_app.sync.protocol import (
@@ -122,15 +122,16 @@ def _split_known(conn: Connection, batch: _Batch,
     if not items:
         return []
     ids, seqs = {c.event_id for c in items}, {c.ev.device_seq for c in items}
-    dev_id = batch.dev.device_id
-    rows = conn.execute(
-        select(EVENTS.c.event_id, EVENTS.c.payload_hash, EVENTS.c.device_id, EVENTS.c.device_seq)
-        .where(or_(one_of(conn, EVENTS.c.event_id, sorted(ids)),
-                   and_(EVENTS.c.device_id == dev_id,
-                        one_of(conn, EVENTS.c.device_seq, sorted(seqs)))))).all()
-    known: dict[str, str] = {r.event_id: r.payload_hash for r in rows if r.event_id in ids}
-    taken: dict[int, str] = {int(r.device_seq): r.event_id for r in rows
-                             if r.device_id == dev_id and int(r.device_seq) in seqs}
+    cols = (EVENTS.c.event_id, EVENTS.c.payload_hash, EVENTS.c.device_seq)
+    # UNION ALL, not OR: each branch is planned on its own unique index.
+    rows = conn.execute(union_all(
+        select(literal(1).label("by_id"), *cols)
+        .where(one_of(conn, EVENTS.c.event_id, sorted(ids))),
+        select(literal(0).label("by_id"), *cols)
+        .where(EVENTS.c.device_id == batch.dev.device_id,
+               one_of(conn, EVENTS.c.device_seq, sorted(seqs))))).all()
+    known: dict[str, str] = {r.event_id: r.payload_hash for r in rows if r.by_id}
+    taken: dict[int, str] = {int(r.device_seq): r.event_id for r in rows if not r.by_id}
     out: list[CheckedEvent] = []
     for c in items:
         if c.event_id in known:
