@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from counter_app.config import Settings, demo_data_dir
+from counter_app.domain.calendar import to_vn
 from counter_app.domain.errors import DomainError
 from counter_app.services.context import AppServices, open_services
 from counter_app.services.dossiers import DossierQuery
-from counter_app.services.errors import ServiceError
+from counter_app.services.errors import LoginFailed, ServiceError
 from counter_app.services.read_models import DossierPublic
 from db.engine import StoreError
+
+PASSWORD_ENV = "MOTCUA_PASSWORD"
+"""Where scripts put the password of ``--user`` (else it is asked for, not echoed)."""
 
 COMMANDS = ("seed-demo", "dossiers", "print", "catalogue", "check", "queue", "enrol", "sync",
             "backup", "export-outbox")
@@ -80,12 +86,23 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_catalogue(args: argparse.Namespace) -> int:
-    """Import or update the procedure catalogue from CSV, JSON or XLSX."""
-    from datetime import date
+def _password(username: str) -> str:
+    """The password of ``--user``: from the environment, else asked for without echo."""
+    if password := os.environ.get(PASSWORD_ENV):
+        return password
+    try:
+        return getpass.getpass(f"Mật khẩu của {username}: ")
+    except EOFError:  # no terminal and no variable (a script): refuse, don't hang or crash
+        raise LoginFailed(f"Chưa có mật khẩu: đặt biến môi trường {PASSWORD_ENV}.") from None
 
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    """Import or update the procedure catalogue from CSV, JSON or XLSX, as an administrator."""
     svc = _open(args)
-    report = svc.catalogue.import_file(Path(args.file), today=date.today())
+    # A wrong password (LoginFailed) or a non-admin (PermissionDenied) ends in main(): exit 2.
+    by = svc.accounts.login(args.user, _password(args.user))
+    today = to_vn(svc.clock.now()).date()
+    report = svc.catalogue.import_file(Path(args.file), by=by, today=today)
     print(f"Thêm {report.added}, cập nhật {report.updated}, không đổi {report.unchanged}, "
           f"từ chối {len(report.rejected)}")
     for r in report.rejected:
@@ -132,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("catalogue", help="nhập danh mục thủ tục")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")
+    s.add_argument("--user", required=True, metavar="USERNAME",
+                   help=f"quản trị viên thực hiện (mật khẩu: biến môi trường {PASSWORD_ENV} "
+                        "hoặc nhập khi được hỏi)")
     s.set_defaults(fn=cmd_catalogue)
     s = sub.add_parser("check", help="kiểm tra toàn bộ tệp dữ liệu (PRAGMA quick_check)")
     s.set_defaults(fn=cmd_check)

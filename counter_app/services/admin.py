@@ -50,7 +50,8 @@ class NoAppointmentPublic:
     effective_from: date
 
 
-def _require_admin(by: OfficialPublic, what: str) -> None:
+def require_admin(by: OfficialPublic, what: str) -> None:
+    """Raise PermissionDenied ("Chỉ quản trị viên được <what>.") unless ``by`` is an admin."""
     if not by.is_admin:
         raise PermissionDenied(f"Chỉ quản trị viên được {what}.")
 
@@ -99,7 +100,7 @@ class AdminService:
 
     def set_active(self, by: OfficialPublic, username: str, active: bool) -> None:
         """Disable an official (they can no longer log in) or enable them again."""
-        _require_admin(by, "khoá hoặc mở khoá tài khoản")
+        require_admin(by, "khoá hoặc mở khoá tài khoản")
         with unit_of_work(self._engine) as s:
             o = self._official(s, username)
             if not active and o.id == by.id:
@@ -115,7 +116,7 @@ class AdminService:
 
     def reset_password(self, by: OfficialPublic, username: str, password: str) -> None:
         """Give an official a new password (they are told it at the counter)."""
-        _require_admin(by, "đặt lại mật khẩu")
+        require_admin(by, "đặt lại mật khẩu")
         if len(password) < MIN_PASSWORD:
             raise ValidationFailed({"password": f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."})
         with unit_of_work(self._engine) as s:
@@ -145,7 +146,7 @@ class AdminService:
 
     def remove_override(self, by: OfficialPublic, day: date) -> bool:
         """Drop the override of one day; False if the day had none."""
-        _require_admin(by, "sửa lịch làm việc")
+        require_admin(by, "sửa lịch làm việc")
         with unit_of_work(self._engine) as s:
             row = s.get(OverrideRow, day.isoformat())
             if row is None:
@@ -173,7 +174,7 @@ class AdminService:
 
     def end_no_appointment(self, by: OfficialPublic, rule_id: int, *, on: date) -> None:
         """Stop a rule from `on` on; a rule not yet in force is simply deleted."""
-        _require_admin(by, "sửa lịch làm việc")
+        require_admin(by, "sửa lịch làm việc")
         with unit_of_work(self._engine) as s:
             rule = s.get(NoAppointmentRule, rule_id)
             if rule is None:

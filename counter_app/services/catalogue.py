@@ -4,14 +4,20 @@ A rule change (fee, time, documents) is a new version: the version in force is c
 new version's effective date and the new one inserted; a version already in force is never
 edited in place (the rules and their one write path: `catalogue_versions`). Reading and
 validating files lives in `catalogue_io`.
+
+An import is an administrator's act: it is refused to anyone else, and writes one
+``catalogue.imported`` outbox event with the versions in the same transaction. An import that
+writes no version (everything unchanged or rejected) changes nothing and writes no event. The
+packaged catalogue loaded at first run is a system action, without an official or event.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -20,8 +26,11 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, or_
 from sqlmodel import Session, col, select
 
+from counter_app.domain.clock import Clock
 from counter_app.domain.fees import FeeRule
 from counter_app.domain.text import fold, nfc
+from counter_app.services.accounts import OfficialPublic
+from counter_app.services.admin import require_admin
 from counter_app.services.catalogue_io import (
     HOURS_PER_DAY,
     CatalogueFileInvalid,
@@ -43,6 +52,7 @@ from counter_app.services.catalogue_versions import (
 from counter_app.services.errors import NotFound
 from db.engine import read_session, unit_of_work
 from db.models import Procedure
+from db.outbox import EventDraft, append_event
 
 __all__ = [
     "CatalogueFileInvalid",
@@ -122,6 +132,24 @@ def default_catalogue_bytes() -> bytes:
     return resources.files("counter_app.data").joinpath("catalogue.json").read_bytes()
 
 
+_IMPORT = "nhập danh mục thủ tục"  # "Chỉ quản trị viên được nhập danh mục thủ tục."
+
+
+def _imported_event(report: ImportReport, file_name: str | None) -> EventDraft:
+    """The ``catalogue.imported`` event of an import that wrote ``report.written``."""
+    payload = {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": len(report.rejected),
+        "file_name": file_name,
+        "versions": [
+            {"code": code, "effective_from": start.isoformat()} for code, start in report.written
+        ],
+    }
+    return EventDraft("catalogue", str(uuid.uuid4()), "catalogue.imported", payload)
+
+
 def _in_force(on: date) -> Any:
     day = on.isoformat()
     return and_(
@@ -134,8 +162,9 @@ def _in_force(on: date) -> Any:
 class CatalogueService:
     """Use cases of the procedure catalogue; every method is one unit of work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self._engine = engine
+        self._clock = clock
 
     # --- imports ------------------------------------------------------------------------
 
@@ -148,18 +177,30 @@ class CatalogueService:
                 return ImportReport(0, 0, 0, ())
             return apply_versions(session, records, today=None, extra_rejected=rejected)
 
-    def import_records(self, records: Iterable[ProcedureRecord], *, today: date) -> ImportReport:
+    def import_records(
+        self, records: Iterable[ProcedureRecord], *, by: OfficialPublic, today: date
+    ) -> ImportReport:
         """Import validated records in one transaction (new versions, never in-place edits)."""
+        return self._import(records, by=by, today=today, file_name=None, rejected=())
+
+    def import_file(self, path: Path, *, by: OfficialPublic, today: date) -> ImportReport:
+        """Parse a .json/.csv/.xlsx catalogue and import its good rows; bad rows are reported."""
+        require_admin(by, _IMPORT)  # before the file is even read
+        records, rejected = parse_catalogue_file(path)
+        return self._import(records, by=by, today=today, file_name=path.name, rejected=rejected)
+
+    def _import(
+        self, records: Iterable[ProcedureRecord], *, by: OfficialPublic, today: date,
+        file_name: str | None, rejected: Sequence[RejectedRow],
+    ) -> ImportReport:  # fmt: skip
+        require_admin(by, _IMPORT)
         ordered = sorted(records, key=lambda r: (r.code, r.effective_from))
         with unit_of_work(self._engine) as session:
-            return apply_versions(session, ordered, today=today)
-
-    def import_file(self, path: Path, *, today: date) -> ImportReport:
-        """Parse a .json/.csv/.xlsx catalogue and import its good rows; bad rows are reported."""
-        records, rejected = parse_catalogue_file(path)
-        report = self.import_records(records, today=today)
-        merged = sorted([*rejected, *report.rejected], key=lambda r: r.source_row)
-        return replace(report, rejected=tuple(merged))
+            report = apply_versions(session, ordered, today=today, extra_rejected=rejected)
+            if report.written:  # nothing written, nothing to record or sync
+                draft = _imported_event(report, file_name)
+                append_event(session, draft, now=self._clock.now(), official_id=by.id)
+        return report
 
     # --- queries ------------------------------------------------------------------------
 

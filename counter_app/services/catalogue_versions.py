@@ -35,16 +35,29 @@ class ImportReport:
     updated: int
     unchanged: int
     rejected: tuple[RejectedRow, ...]
+    written: tuple[tuple[str, date], ...] = ()
+    """(code, effective_from) of each version added or changed, in the order applied: one per
+    added or updated record (an abolition names the version whose end date it set)."""
 
 
 class _Tally:
     def __init__(self) -> None:
         self.added = self.updated = self.unchanged = 0
         self.rejected: list[RejectedRow] = []
+        self.written: list[tuple[str, date]] = []
+
+    def wrote(self, code: str, effective_from: str, *, added: bool) -> None:
+        if added:
+            self.added += 1
+        else:
+            self.updated += 1
+        self.written.append((code, date.fromisoformat(effective_from)))
 
     def report(self, extra: Sequence[RejectedRow] = ()) -> ImportReport:
         rejected = sorted([*extra, *self.rejected], key=lambda r: r.source_row)
-        return ImportReport(self.added, self.updated, self.unchanged, tuple(rejected))
+        return ImportReport(
+            self.added, self.updated, self.unchanged, tuple(rejected), tuple(self.written)
+        )
 
 
 def apply_versions(
@@ -102,7 +115,7 @@ def _apply(session: Session, rec: ProcedureRecord, today: date | None, tally: _T
     start, end = rec.effective_from.isoformat(), _iso(rec.effective_to)
     if not versions:
         _insert(session, rec)
-        tally.added += 1
+        tally.wrote(rec.code, start, added=True)
         return
     for v in versions:
         # No end date in the record also matches a version its successor has closed.
@@ -120,7 +133,7 @@ def _apply(session: Session, rec: ProcedureRecord, today: date | None, tally: _T
         else:
             latest.effective_to = end
             session.add(latest)
-            tally.updated += 1
+            tally.wrote(latest.code, latest.effective_from, added=False)
         return
     if start <= latest.effective_from:
         _replace_pending(session, rec, latest, versions, today, tally)
@@ -129,7 +142,7 @@ def _apply(session: Session, rec: ProcedureRecord, today: date | None, tally: _T
         latest.effective_to = start
         session.add(latest)
     _insert(session, rec)
-    tally.updated += 1
+    tally.wrote(rec.code, start, added=False)
 
 
 def _replace_pending(

@@ -46,7 +46,7 @@ def build_services(engine: Engine, clock: Clock) -> AppServices:
         engine=engine,
         clock=clock,
         accounts=accounts,
-        catalogue=CatalogueService(engine),
+        catalogue=CatalogueService(engine, clock),
         calendar=CalendarService(engine, clock),
         intake=IntakeService(engine, clock),
         dossiers=dossiers,

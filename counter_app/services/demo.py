@@ -129,7 +129,7 @@ def ensure_demo_ward(engine: Engine, clock: Clock) -> None:
         accounts.create_official(
             admin, username=DEMO_OFFICIAL[0], full_name=DEMO_OFFICIAL[1], password=DEMO_OFFICIAL[2]
         )
-    CatalogueService(engine).load_default()
+    CatalogueService(engine, clock).load_default()
 
 
 def _person(rng: random.Random) -> tuple[str, str, date, str]:
@@ -263,8 +263,8 @@ def seed_dossiers(engine: Engine, clock: Clock, n: int, *, seed: int = 7) -> int
     with read_session(engine) as s:
         cal = load_calendar(s, on=today)
     accounts = AccountService(engine, clock)
-    ctx = _Ctx(random.Random(seed), now, cal,
-               CatalogueService(engine).list_procedures(on=today), accounts.list_officials(),
+    procedures = CatalogueService(engine, clock).list_procedures(on=today)
+    ctx = _Ctx(random.Random(seed), now, cal, procedures, accounts.list_officials(),
                accounts.ward())
     rng_ = ctx.ward.code_range
     per_day = max(1, min(rng_.end - rng_.start - 49, max(30, n // 60)))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from counter_app.domain.clock import FixedClock
 from counter_app.domain.fees import compute_fee
 from counter_app.domain.lifecycle import Channel
 from counter_app.services.catalogue import CatalogueService, ProcedureNotFound
@@ -37,10 +38,10 @@ DOMAIN_TABLE = {
 
 
 @pytest.fixture
-def catalogue(tmp_path: Path) -> CatalogueService:
+def catalogue(tmp_path: Path, clock: FixedClock) -> CatalogueService:
     engine = make_engine(tmp_path / "t.db")
     upgrade(engine)
-    service = CatalogueService(engine)
+    service = CatalogueService(engine, clock)
     report = service.load_default()
     assert report.rejected == ()
     return service

@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from catalogue_helpers import import_json, imported_events, proc_data, set_up_admin
 from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from counter_app.domain.clock import FixedClock
 from counter_app.services import catalogue_versions
+from counter_app.services.accounts import OfficialPublic
 from counter_app.services.catalogue import (
     CatalogueFileInvalid,
     CatalogueService,
@@ -40,33 +43,13 @@ def engine(tmp_path: Path) -> Engine:
 
 
 @pytest.fixture
-def catalogue(engine: Engine) -> CatalogueService:
-    return CatalogueService(engine)
+def admin(engine: Engine, clock: FixedClock) -> OfficialPublic:
+    return set_up_admin(engine, clock)
 
 
-def _proc(code: str = "2.000884", **over: Any) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "code": code,
-        "name": "Chứng thực chữ ký",
-        "field_code": "CT",
-        "field_name": "Chứng thực",
-        "duration": {"kind": "same_day"},
-        "fee": {"kind": "flat", "amount": 10_000},
-        "legal_basis": "Nghị định 23/2015/NĐ-CP",
-        "effective_from": "2025-07-01",
-        "components": [{"name": "Giấy tờ cần chứng thực chữ ký", "originals": 1}],
-    }
-    d.update(over)
-    return d
-
-
-def _write_json(path: Path, *procs: dict[str, Any]) -> Path:
-    path.write_text(json.dumps({"procedures": list(procs)}, ensure_ascii=False), "utf-8")
-    return path
-
-
-def _import(svc: CatalogueService, tmp_path: Path, *procs: dict[str, Any], today: date) -> Any:
-    return svc.import_file(_write_json(tmp_path / "c.json", *procs), today=today)
+@pytest.fixture
+def catalogue(engine: Engine, clock: FixedClock) -> CatalogueService:
+    return CatalogueService(engine, clock)
 
 
 def _content(procs: list[ProcedurePublic]) -> list[tuple[object, ...]]:
@@ -76,8 +59,12 @@ def _content(procs: list[ProcedurePublic]) -> list[tuple[object, ...]]:
 # --- files ------------------------------------------------------------------------------
 
 
-def test_json_import_adds_procedures(catalogue: CatalogueService, tmp_path: Path) -> None:
-    report = _import(catalogue, tmp_path, _proc(), _proc("2.000908"), today=date(2025, 7, 1))
+def test_json_import_adds_procedures(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
+    report = import_json(
+        catalogue, admin, tmp_path, proc_data(), proc_data("2.000908"), today=date(2025, 7, 1)
+    )
     assert (report.added, report.updated, report.unchanged, report.rejected) == (2, 0, 0, ())
     proc = catalogue.in_force("2.000884", on=date(2025, 7, 1))
     assert proc.fee_rule == {"kind": "flat", "amount": 10_000}
@@ -86,18 +73,18 @@ def test_json_import_adds_procedures(catalogue: CatalogueService, tmp_path: Path
 
 
 def test_nfd_input_is_stored_nfc_and_searchable(
-    catalogue: CatalogueService, engine: Engine, tmp_path: Path
+    catalogue: CatalogueService, admin: OfficialPublic, engine: Engine, tmp_path: Path
 ) -> None:
     def nfd(s: str) -> str:
         return unicodedata.normalize("NFD", s)
 
-    proc = _proc(
+    proc = proc_data(
         name=nfd("  Chứng thực   chữ ký  "),
         legal_basis=nfd("Nghị định 23/2015/NĐ-CP"),
         components=[{"name": nfd("Giấy tờ tùy thân"), "originals": 1}],
     )
     assert not unicodedata.is_normalized("NFC", proc["name"])
-    _import(catalogue, tmp_path, proc, today=date(2025, 7, 1))
+    import_json(catalogue, admin, tmp_path, proc, today=date(2025, 7, 1))
     with read_session(engine) as s:
         row = s.exec(select(Procedure)).one()
         assert row.name == "Chứng thực chữ ký"
@@ -110,7 +97,7 @@ def test_nfd_input_is_stored_nfc_and_searchable(
 
 
 def test_csv_import_groups_rows_into_procedures(
-    catalogue: CatalogueService, tmp_path: Path
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
 ) -> None:
     path = tmp_path / "c.csv"
     path.write_bytes(
@@ -120,7 +107,7 @@ def test_csv_import_groups_rows_into_procedures(
             + "1.004194,Đăng ký tạm trú,CTR,Cư trú,working_days,3,flat,15000,2025-07-01,,Giấy tờ chỗ ở,0,0,1\n"
         ).encode("utf-8-sig")
     )
-    report = catalogue.import_file(path, today=date(2025, 7, 1))
+    report = catalogue.import_file(path, by=admin, today=date(2025, 7, 1))
     assert (report.added, report.rejected) == (1, ())
     proc = catalogue.in_force("1.004194", on=date(2025, 7, 2))
     assert [c.name for c in proc.components] == ["Tờ khai CT01", "Giấy tờ chỗ ở"]
@@ -128,7 +115,9 @@ def test_csv_import_groups_rows_into_procedures(
     assert proc.components[1].photocopies == 1
 
 
-def test_xlsx_import_with_native_cell_types(catalogue: CatalogueService, tmp_path: Path) -> None:
+def test_xlsx_import_with_native_cell_types(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -141,7 +130,7 @@ def test_xlsx_import_with_native_cell_types(catalogue: CatalogueService, tmp_pat
     sheet.append([*head, datetime(2025, 7, 1), "Văn bản đồng ý của chủ hộ", 1.0, 0, 0, "không"])
     path = tmp_path / "c.xlsx"
     book.save(path)
-    report = catalogue.import_file(path, today=date(2025, 7, 1))
+    report = catalogue.import_file(path, by=admin, today=date(2025, 7, 1))
     assert (report.added, report.rejected) == (1, ())
     proc = catalogue.in_force("1.004220", on=date(2025, 7, 1))
     assert proc.processing_time_text == "07 ngày làm việc"
@@ -149,9 +138,11 @@ def test_xlsx_import_with_native_cell_types(catalogue: CatalogueService, tmp_pat
 
 
 def test_bad_rows_are_rejected_with_row_numbers_and_good_rows_land(
-    catalogue: CatalogueService,
+    catalogue: CatalogueService, admin: OfficialPublic
 ) -> None:
-    report = catalogue.import_file(FIXTURES / "sample_with_errors.csv", today=date(2025, 7, 1))
+    report = catalogue.import_file(
+        FIXTURES / "sample_with_errors.csv", by=admin, today=date(2025, 7, 1)
+    )
     assert report.added == 2
     assert [r.source_row for r in report.rejected] == [3, 4, 5, 6, 7, 8, 9]
     by_row = {r.source_row: r for r in report.rejected}
@@ -164,9 +155,9 @@ def test_bad_rows_are_rejected_with_row_numbers_and_good_rows_land(
     assert {p.code for p in catalogue.list_procedures(on=on)} == {"2.000908", "1.000894"}
 
 
-def test_sample_files_import(catalogue: CatalogueService) -> None:
+def test_sample_files_import(catalogue: CatalogueService, admin: OfficialPublic) -> None:
     today = date(2025, 7, 1)
-    report = catalogue.import_file(FIXTURES / "sample_good.csv", today=today)
+    report = catalogue.import_file(FIXTURES / "sample_good.csv", by=admin, today=today)
     assert (report.added, report.rejected) == (2, ())
     variant = catalogue.in_force("2.000884.000.00.12.H26", on=today)
     assert variant.fee_rule == {"kind": "flat", "amount": 10_000}
@@ -174,13 +165,15 @@ def test_sample_files_import(catalogue: CatalogueService) -> None:
     assert stay.fee_rule == {"kind": "flat", "amount": 15_000, "online_amount": 7_000}
     assert [c.required for c in stay.components] == [True, True, False]
     # The workbook holds the same rows: nothing new.
-    again = catalogue.import_file(FIXTURES / "sample_good.xlsx", today=today)
+    again = catalogue.import_file(FIXTURES / "sample_good.xlsx", by=admin, today=today)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
-    assert catalogue.import_file(FIXTURES / "sample.json", today=today).added == 2
+    assert catalogue.import_file(FIXTURES / "sample.json", by=admin, today=today).added == 2
     assert catalogue.in_force("1.010041", on=today).processing_time_text == "08 giờ làm việc"
 
 
-def test_unreadable_files_raise(catalogue: CatalogueService, tmp_path: Path) -> None:
+def test_unreadable_files_raise(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
     cases = {
         "a.txt": b"hello",
         "b.json": b"{not json",
@@ -191,18 +184,20 @@ def test_unreadable_files_raise(catalogue: CatalogueService, tmp_path: Path) -> 
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(CatalogueFileInvalid):
-            catalogue.import_file(tmp_path / name, today=date(2025, 7, 1))
+            catalogue.import_file(tmp_path / name, by=admin, today=date(2025, 7, 1))
     assert catalogue.list_procedures(on=date(2025, 7, 1)) == []
 
 
 # --- versions ---------------------------------------------------------------------------
 
 
-def test_fee_change_by_decree_is_a_new_version(catalogue: CatalogueService, tmp_path: Path) -> None:
-    _import(catalogue, tmp_path, _proc(), today=date(2025, 7, 1))
+def test_fee_change_by_decree_is_a_new_version(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
+    import_json(catalogue, admin, tmp_path, proc_data(), today=date(2025, 7, 1))
     old = catalogue.in_force("2.000884", on=date(2025, 12, 31))
-    new_fee = _proc(fee={"kind": "flat", "amount": 15_000}, effective_from="2026-01-01")
-    report = _import(catalogue, tmp_path, new_fee, today=date(2025, 12, 1))
+    new_fee = proc_data(fee={"kind": "flat", "amount": 15_000}, effective_from="2026-01-01")
+    report = import_json(catalogue, admin, tmp_path, new_fee, today=date(2025, 12, 1))
     assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
 
     before = catalogue.in_force("2.000884", on=date(2025, 12, 31))
@@ -217,45 +212,53 @@ def test_fee_change_by_decree_is_a_new_version(catalogue: CatalogueService, tmp_
         assert [p.code for p in catalogue.list_procedures(on=day)] == ["2.000884"]
 
 
-def test_reimport_is_unchanged(catalogue: CatalogueService, tmp_path: Path) -> None:
-    v1, v2 = _proc(), _proc(fee={"kind": "flat", "amount": 15_000}, effective_from="2026-01-01")
-    _import(catalogue, tmp_path, v1, today=date(2025, 7, 1))
-    _import(catalogue, tmp_path, v2, today=date(2025, 12, 1))
-    report = _import(catalogue, tmp_path, v1, v2, today=date(2026, 2, 1))
+def test_reimport_is_unchanged(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
+    v1 = proc_data()
+    v2 = proc_data(fee={"kind": "flat", "amount": 15_000}, effective_from="2026-01-01")
+    import_json(catalogue, admin, tmp_path, v1, today=date(2025, 7, 1))
+    import_json(catalogue, admin, tmp_path, v2, today=date(2025, 12, 1))
+    report = import_json(catalogue, admin, tmp_path, v1, v2, today=date(2026, 2, 1))
     assert (report.added, report.updated, report.unchanged, report.rejected) == (0, 0, 2, ())
-    republished = _proc(effective_from="2025-09-01")  # same rules, a later decision
-    assert _import(catalogue, tmp_path, republished, today=date(2025, 9, 1)).unchanged == 1
+    republished = proc_data(effective_from="2025-09-01")  # same rules, a later decision
+    again = import_json(catalogue, admin, tmp_path, republished, today=date(2025, 9, 1))
+    assert again.unchanged == 1
 
 
 def test_changed_rules_must_take_effect_after_the_version_in_force(
-    catalogue: CatalogueService, tmp_path: Path
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
 ) -> None:
-    _import(catalogue, tmp_path, _proc(), today=date(2025, 7, 1))
-    edit = _proc(fee={"kind": "flat", "amount": 99_000})  # same effective date: an edit
-    report = _import(catalogue, tmp_path, edit, today=date(2025, 8, 1))
+    import_json(catalogue, admin, tmp_path, proc_data(), today=date(2025, 7, 1))
+    edit = proc_data(fee={"kind": "flat", "amount": 99_000})  # same effective date: an edit
+    report = import_json(catalogue, admin, tmp_path, edit, today=date(2025, 8, 1))
     assert (report.updated, [r.source_row for r in report.rejected]) == (0, [1])
     assert catalogue.in_force("2.000884", on=date(2025, 8, 1)).fee_rule["amount"] == 10_000
 
 
 def test_pending_version_can_be_corrected_before_it_takes_effect(
-    catalogue: CatalogueService, tmp_path: Path
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
 ) -> None:
-    _import(catalogue, tmp_path, _proc(), today=date(2025, 7, 1))
-    typo = _proc(fee={"kind": "flat", "amount": 150_000}, effective_from="2026-01-01")
-    fixed = _proc(fee={"kind": "flat", "amount": 15_000}, effective_from="2026-01-01")
-    _import(catalogue, tmp_path, typo, today=date(2025, 12, 1))
-    report = _import(catalogue, tmp_path, fixed, today=date(2025, 12, 2))
+    import_json(catalogue, admin, tmp_path, proc_data(), today=date(2025, 7, 1))
+    typo = proc_data(fee={"kind": "flat", "amount": 150_000}, effective_from="2026-01-01")
+    fixed = proc_data(fee={"kind": "flat", "amount": 15_000}, effective_from="2026-01-01")
+    import_json(catalogue, admin, tmp_path, typo, today=date(2025, 12, 1))
+    report = import_json(catalogue, admin, tmp_path, fixed, today=date(2025, 12, 2))
     assert (report.updated, report.rejected) == (1, ())
     assert catalogue.in_force("2.000884", on=date(2026, 1, 5)).fee_rule["amount"] == 15_000
     assert catalogue.in_force("2.000884", on=date(2025, 12, 31)).effective_to == date(2026, 1, 1)
     # Once in force it is history: the same correction is refused.
-    late = _proc(fee={"kind": "flat", "amount": 16_000}, effective_from="2026-01-01")
-    assert len(_import(catalogue, tmp_path, late, today=date(2026, 1, 2)).rejected) == 1
+    late = proc_data(fee={"kind": "flat", "amount": 16_000}, effective_from="2026-01-01")
+    refused = import_json(catalogue, admin, tmp_path, late, today=date(2026, 1, 2))
+    assert len(refused.rejected) == 1
 
 
-def test_an_end_date_abolishes_the_procedure(catalogue: CatalogueService, tmp_path: Path) -> None:
-    _import(catalogue, tmp_path, _proc(), today=date(2025, 7, 1))
-    report = _import(catalogue, tmp_path, _proc(effective_to="2026-03-01"), today=date(2026, 2, 1))
+def test_an_end_date_abolishes_the_procedure(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
+    import_json(catalogue, admin, tmp_path, proc_data(), today=date(2025, 7, 1))
+    abolished = proc_data(effective_to="2026-03-01")
+    report = import_json(catalogue, admin, tmp_path, abolished, today=date(2026, 2, 1))
     assert report.updated == 1
     assert catalogue.in_force("2.000884", on=date(2026, 2, 28)).effective_to == date(2026, 3, 1)
     with pytest.raises(ProcedureNotFound):
@@ -263,10 +266,11 @@ def test_an_end_date_abolishes_the_procedure(catalogue: CatalogueService, tmp_pa
 
 
 def test_import_records_is_one_transaction(
-    catalogue: CatalogueService, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    catalogue: CatalogueService, admin: OfficialPublic, engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     records, _ = parse_catalogue_json(
-        json.dumps({"procedures": [_proc("2.000884"), _proc("2.000908")]}).encode()
+        json.dumps({"procedures": [proc_data("2.000884"), proc_data("2.000908")]}).encode()
     )
     original = catalogue_versions._insert
     calls: list[str] = []
@@ -279,12 +283,13 @@ def test_import_records_is_one_transaction(
 
     monkeypatch.setattr(catalogue_versions, "_insert", failing_insert)
     with pytest.raises(RuntimeError):
-        catalogue.import_records(records, today=date(2025, 7, 1))
+        catalogue.import_records(records, by=admin, today=date(2025, 7, 1))
     assert catalogue.list_procedures(on=date(2025, 7, 1)) == []
+    assert imported_events(engine) == []
 
 
-def test_export_and_reimport_round_trip(engine: Engine, tmp_path: Path) -> None:
-    source = CatalogueService(engine)
+def test_export_and_reimport_round_trip(engine: Engine, clock: FixedClock, tmp_path: Path) -> None:
+    source = CatalogueService(engine, clock)
     source.load_default()
     on = date(2025, 9, 1)
     for suffix in (".csv", ".xlsx"):
@@ -292,7 +297,8 @@ def test_export_and_reimport_round_trip(engine: Engine, tmp_path: Path) -> None:
         count = source.export_file(path, on=on)
         target_engine = make_engine(tmp_path / f"copy{suffix}.db")
         upgrade(target_engine)
-        target = CatalogueService(target_engine)
-        report = target.import_file(path, today=on)
+        target_admin = set_up_admin(target_engine, clock)
+        target = CatalogueService(target_engine, clock)
+        report = target.import_file(path, by=target_admin, today=on)
         assert (report.added, report.rejected) == (count, ())
         assert _content(target.list_procedures(on=on)) == _content(source.list_procedures(on=on))

@@ -18,7 +18,7 @@ def _counter(tmp: Path, clock: FixedClock, no: int):  # type: ignore[no-untyped-
     svc = open_services(tmp / f"c{no}.db", clock)
     svc.accounts.set_up(replace(DEMO_WARD, counter_no=no), admin_username="admin",
                         admin_full_name="Lê Văn Quản", admin_password="matkhau1")
-    CatalogueService(svc.engine).load_default()
+    CatalogueService(svc.engine, clock).load_default()
     return svc, svc.accounts.login("admin", "matkhau1")
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from server_helpers import online_dossier, procedure_version
 
-from counter_app.domain.clock import to_db
+from counter_app.domain.clock import FixedClock, to_db
 from counter_app.services.catalogue import CatalogueService, ProcedureNotFound
 from counter_app.sync import store
 from counter_app.sync.protocol import ChangesPage
@@ -34,7 +34,7 @@ def engine(tmp_path: Path) -> Engine:
         s.add(SyncState(server_url="http://x", device_id="d", ward_code=WARD, ward_name="W",
                         counter_no=1, code_range_start=1, code_range_end=999,
                         enrolled_at=to_db(NOW)))
-    CatalogueService(engine).load_default()
+    CatalogueService(engine, FixedClock(NOW)).load_default()
     return engine
 
 
@@ -60,7 +60,7 @@ def _state(engine: Engine) -> tuple[int, list[tuple[int, str, bool]]]:
 
 
 def test_a_bad_version_is_kept_and_the_good_ones_of_the_page_apply(engine: Engine) -> None:
-    catalogue = CatalogueService(engine)
+    catalogue = CatalogueService(engine, FixedClock(NOW))
     good = procedure_version("2.000884", "2026-12-01")
     page = _page(("catalogue.procedure", {"code": "2.000884"}),  # no name, no dates
                  ("catalogue.procedure", good),
@@ -77,7 +77,7 @@ def test_a_bad_version_is_kept_and_the_good_ones_of_the_page_apply(engine: Engin
 
 
 def test_the_version_commits_with_its_page_and_cursor_or_not_at_all(engine: Engine) -> None:
-    catalogue = CatalogueService(engine)
+    catalogue = CatalogueService(engine, FixedClock(NOW))
     before = catalogue.in_force("2.000884", on=date(2026, 12, 1))
     page = _page(("catalogue.procedure", procedure_version("2.000884", "2026-12-01")))
 
@@ -97,7 +97,7 @@ def test_the_version_commits_with_its_page_and_cursor_or_not_at_all(engine: Engi
 
 
 def test_a_pending_version_may_be_corrected_but_not_once_in_force(engine: Engine) -> None:
-    catalogue = CatalogueService(engine)
+    catalogue = CatalogueService(engine, FixedClock(NOW))
     _apply(engine, _page(("catalogue.procedure", procedure_version("2.000884", "2026-12-01"))))
     fixed = procedure_version("2.000884", "2026-12-01", fee={"kind": "flat", "amount": 15_000})
     assert _apply(engine, _page(("catalogue.procedure", fixed), first=2)) == 1

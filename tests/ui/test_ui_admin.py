@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date, time
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import QObject, QSettings, QTime, Signal
+from sqlmodel import select
 
 from counter_app.domain.calendar import OverrideKind
 from counter_app.services.admin import AdminService
 from counter_app.services.catalogue_io import CSV_COLUMNS, CatalogueFileInvalid
-from counter_app.services.errors import LoginFailed, ValidationFailed
+from counter_app.services.errors import LoginFailed, PermissionDenied, ValidationFailed
+from db.engine import read_session
+from db.models import Event
 from ui.admin.calendar_view import HOLIDAY
-from ui.admin.catalogue import CatalogueView
+from ui.admin.catalogue import CataloguePresenter, CatalogueView
 from ui.admin.settings_dialog import SettingsPresenters
 from ui.printing import PrintSettings
 
@@ -130,7 +134,7 @@ def test_test_page_rendered_off_gui_and_sent(qtbot, open_for, official) -> None:
     assert "phiếu hẹn" in p.printers.view.status.text()
 
 
-def test_import_csv_with_one_bad_row_shows_report(qtbot, open_for, admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_import_csv_with_one_bad_row_shows_report(qtbot, open_for, admin, ui_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
     p = open_for(admin)
     cat = p.catalogue
     with qtbot.waitSignal(cat.loaded, timeout=WAIT):
@@ -152,6 +156,26 @@ def test_import_csv_with_one_bad_row_shows_report(qtbot, open_for, admin, tmp_pa
     assert not cat.view.report_box.isHidden() and "Thêm mới: 1" in cat.view.summary_label.text()
     codes = [cat.view.procedures.row_at(r).code for r in range(cat.view.procedures.rowCount())]
     assert "1.999999" in codes and len(codes) == before + 1
+    # Recorded in the outbox in the name of the administrator logged in to the dialog.
+    with read_session(ui_services.engine) as s:
+        [event] = s.exec(select(Event).where(Event.type == "catalogue.imported")).all()
+    assert event.official_id == admin.id
+    payload = json.loads(event.payload)
+    assert (payload["file_name"], payload["added"], payload["rejected"]) == ("danh-muc.csv", 1, 1)
+
+
+def test_import_is_refused_to_a_non_admin(qtbot, ui_services, runner, official, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The presenter imports as the official it was given; the service refuses a non-admin."""
+    presenter = CataloguePresenter(
+        CatalogueView(), ui_services.catalogue, runner, official, date(2026, 11, 20)
+    )
+    qtbot.addWidget(presenter.view)
+    path = tmp_path / "danh-muc.csv"
+    _write_csv(path)
+    with qtbot.waitSignal(presenter.failed, timeout=WAIT) as failed:
+        presenter.view.import_requested.emit(str(path))
+    assert isinstance(failed.args[0], PermissionDenied)
+    assert presenter.view.errors.labels["file"].text() == failed.args[0].message_vi
 
 
 def test_import_unreadable_file_error_at_file(qtbot, open_for, admin, tmp_path) -> None:  # type: ignore[no-untyped-def]

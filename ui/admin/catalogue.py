@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.fees import FeeKind, FeeRule, format_vnd
+from counter_app.services.accounts import OfficialPublic
 from counter_app.services.catalogue import (
     CatalogueService,
     ImportReport,
@@ -153,7 +154,8 @@ class CatalogueView(QWidget):
 
 
 class CataloguePresenter(QObject):
-    """Reads, imports and exports the catalogue on the DB thread."""
+    """Reads, imports and exports the catalogue on the DB thread; imports in the name of the
+    logged-in official (the service refuses anyone but an administrator)."""
 
     loaded = Signal()
     """The table shows the procedures in force."""
@@ -169,6 +171,7 @@ class CataloguePresenter(QObject):
         view: CatalogueView,
         catalogue: CatalogueService,
         runner: TaskRunner,
+        official: OfficialPublic,
         today: date,
         parent: QObject | None = None,
     ) -> None:
@@ -176,6 +179,7 @@ class CataloguePresenter(QObject):
         self.view = view
         self._catalogue = catalogue
         self._runner = runner
+        self._by = official
         self._today = today
         view.import_requested.connect(self._on_view_import_requested)
         view.export_requested.connect(self._on_view_export_requested)
@@ -195,7 +199,9 @@ class CataloguePresenter(QObject):
     def _on_view_import_requested(self, path: str) -> None:
         self.view.set_busy(True)
         self.view.errors.clear()
-        task = self._runner.run_db(self._catalogue.import_file, Path(path), today=self._today)
+        task = self._runner.run_db(
+            self._catalogue.import_file, Path(path), by=self._by, today=self._today
+        )
         task.succeeded.connect(self._on_import_succeeded)
         task.failed.connect(self._on_task_failed)
 

@@ -99,7 +99,7 @@ class SettingsPresenters(QObject):
         if official.is_admin:
             admin = AdminService(services.engine, services.clock)
             self.catalogue = CataloguePresenter(
-                CatalogueView(), services.catalogue, runner, today, self
+                CatalogueView(), services.catalogue, runner, official, today, self
             )
             self.calendar = CalendarPresenter(
                 CalendarView(),
