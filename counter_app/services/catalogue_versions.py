@@ -161,6 +161,10 @@ def _replace_pending(
         )
         tally.rejected.append(RejectedRow(rec.source_row, rec.code, (reason,)))
         return
+    # Withdraw, then place the record again; if that is refused the withdrawal is undone too
+    # (a rejected row changes nothing).
+    refused_before = len(tally.rejected)
+    savepoint = session.begin_nested()
     latest.active = False
     session.add(latest)
     if len(versions) > 1 and versions[-2].effective_to == latest.effective_from:
@@ -168,6 +172,11 @@ def _replace_pending(
         session.add(versions[-2])
     session.flush()
     _apply(session, rec, today, tally)
+    if len(tally.rejected) > refused_before:
+        savepoint.rollback()
+        session.expire_all()  # the withdrawn rows read back as they are stored
+    else:
+        savepoint.commit()
 
 
 def _versions(session: Session, code: str) -> list[Procedure]:

@@ -253,6 +253,22 @@ def test_pending_version_can_be_corrected_before_it_takes_effect(
     assert len(refused.rejected) == 1
 
 
+def test_a_refused_row_leaves_the_pending_version_in_place(
+    catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
+) -> None:
+    """Withdrawing a pending version to make room is undone when the row is refused after all."""
+    import_json(catalogue, admin, tmp_path, proc_data(effective_from="2025-01-01"),
+                today=date(2025, 1, 1))
+    pending = proc_data(fee={"kind": "flat", "amount": 20_000}, effective_from="2026-06-01")
+    import_json(catalogue, admin, tmp_path, pending, today=date(2026, 3, 1))
+    too_early = proc_data(fee={"kind": "flat", "amount": 30_000}, effective_from="2024-06-01")
+    refused = import_json(catalogue, admin, tmp_path, too_early, today=date(2026, 3, 1))
+    assert (refused.added, refused.updated, len(refused.rejected)) == (0, 0, 1)
+    assert catalogue.in_force("2.000884", on=date(2026, 6, 2)).fee_rule["amount"] == 20_000
+    before = catalogue.in_force("2.000884", on=date(2026, 5, 31))
+    assert (before.fee_rule["amount"], before.effective_to) == (10_000, date(2026, 6, 1))
+
+
 def test_an_end_date_abolishes_the_procedure(
     catalogue: CatalogueService, admin: OfficialPublic, tmp_path: Path
 ) -> None:
