@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+import anyio.to_thread
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from counter_app.domain.clock import from_db
 from counter_app.sync.protocol import (
@@ -82,18 +82,14 @@ async def push(request: Request, state: State,
     """Apply a batch in one transaction; reply only after the commit."""
     token = token_of(authorization)
     raw = await request.body()
-    outcome = await run_in_threadpool(_push, state, token, raw, client_ip(request))
+    outcome = await anyio.to_thread.run_sync(_push, state, token, raw, client_ip(request),
+                                             limiter=state.push_limiter())
     return Response(outcome.result.model_dump_json(), media_type="application/json")
 
 
 def _push(state: ServerState, token: str, raw: bytes, ip: str) -> ingest.PushOutcome:
     """One transaction, one pooled connection: authenticate and lock the device row, parse,
     apply, commit. (Authentication comes first: a bad token gets 401 whatever the body.)"""
-    with state.push_gate:  # a worker thread waits here holding no connection
-        return _push_now(state, token, raw, ip)
-
-
-def _push_now(state: ServerState, token: str, raw: bytes, ip: str) -> ingest.PushOutcome:
     now = state.now()
     with state.engine.begin() as conn:
         dev, device_row = lock_device(conn, token)
