@@ -32,7 +32,7 @@ from district_server.services.upstream import (
     lock_wards,
 )
 from district_server.services.validate import dossier_row
-from district_server.tables import DOSSIERS
+from district_server.tables import DEVICES, DOSSIERS
 
 UPSTREAM_FIELDS = ("status", "finished_at", "returned_at")
 
@@ -82,6 +82,7 @@ def register(engine: Engine, ward: str, rec: DossierRecord, *, now: datetime,
                                  found)
     with engine.begin() as conn:
         (w,) = lock_wards(conn, [ward_code])
+        _online_block_free(conn, w.id)
         held = _held(conn, w, rec)
         created = held is None and _insert(conn, w, rec, now)
         if created:
@@ -101,6 +102,21 @@ def register(engine: Engine, ward: str, rec: DossierRecord, *, now: datetime,
         audit.record(engine, now=now, actor=actor, action="dossier.online", ward_code=ward_code,
                      reason=f"{rec.code} {rec.procedure_code}")
     return Registered(held, created)
+
+
+def _online_block_free(conn: Connection, ward_id: int) -> None:
+    """A device enrolled before block 10 was kept for online dossiers may still hold it: its
+    numbers and the online ones would collide, so online registration waits until it is
+    revoked (and re-enrolled on a block 1–9)."""
+    holder = conn.execute(select(DEVICES.c.device_id).where(
+        DEVICES.c.ward_id == ward_id, DEVICES.c.revoked.is_(False),
+        DEVICES.c.code_range_start <= ONLINE_RANGE.end,
+        DEVICES.c.code_range_end >= ONLINE_RANGE.start)).scalar()
+    if holder is not None:
+        raise PublicationConflict(
+            "online_block_in_use",
+            f"Device {holder} holds numbers {ONLINE_RANGE.start}–{ONLINE_RANGE.end}, kept for "
+            "online dossiers: revoke it and enrol it again first.", [f"device: {holder}"])
 
 
 def same_filing(held: DossierRecord, rec: DossierRecord) -> bool:

@@ -17,9 +17,11 @@ from server_helpers import (
     online_dossier,
     procedure_version,
 )
+from sqlalchemy import text
 
 from counter_app.domain.catalogue import parse_procedure_items
 from counter_app.sync.protocol import DossierRecord
+from district_server.services import admin
 from district_server.services.admin import AdminError
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -101,6 +103,19 @@ def test_online_numbers_never_meet_a_counters_numbers(harness: Harness) -> None:
     assert refused.status_code == 409 and refused.json()["error"] == "no_free_range"
     with pytest.raises(AdminError):
         harness.enrol_code(WARD_B, counter_no=10)
+
+
+def test_a_device_still_holding_block_10_stops_online_registration(harness: Harness) -> None:
+    old = harness.enrol(WARD_A)  # as if enrolled before block 10 was kept for online dossiers
+    with harness.engine.begin() as conn:
+        conn.execute(text("UPDATE devices SET counter_no = 10, code_range_start = 9000, "
+                          "code_range_end = 9999 WHERE device_id = :d"), {"d": old.device_id})
+    url = f"/api/v1/admin/wards/{WARD_A}/dossiers"
+    r = harness.client.post(url, headers=ADMIN, json=online_dossier())
+    assert r.status_code == 409 and r.json()["error"] == "online_block_in_use", r.text
+    assert harness.scalar("SELECT COUNT(*) FROM dossiers") == 0
+    admin.revoke(harness.engine, old.device_id, now=harness.clock.now())
+    assert harness.client.post(url, headers=ADMIN, json=online_dossier()).status_code == 201
 
 
 def test_online_dossier_is_validated_before_anything_is_written(harness: Harness) -> None:
