@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.codes import DEVICE_COUNTERS
 from counter_app.services.accounts import WardSetup
 from counter_app.services.context import AppServices
 from counter_app.services.errors import ValidationFailed
@@ -42,7 +43,7 @@ class SetupDialog(QDialog):
         self._add(wf, "lookup_url_base", "Địa chỉ tra cứu hồ sơ",
                   QLineEdit(placeholderText="https://dichvucong.example.vn/tra-cuu/"))
         counter = QSpinBox()
-        counter.setRange(1, 10)
+        counter.setRange(1, DEVICE_COUNTERS)
         self._add(wf, "counter_no", "Số quầy của máy này", counter)
         admin = QGroupBox("Quản trị viên đầu tiên")
         af = QFormLayout(admin)

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from counter_app.domain.clock import Clock, to_db
-from counter_app.domain.codes import AGENCY_CODE_RE, CodeRange
+from counter_app.domain.codes import AGENCY_CODE_RE, DEVICE_COUNTERS, CodeRange
 from counter_app.domain.errors import DomainError
 from counter_app.domain.text import clean_text
 from counter_app.services.errors import LoginFailed, NotSetUp, PermissionDenied, ValidationFailed
@@ -79,8 +79,9 @@ def _validate_ward(w: WardSetup) -> WardSetup:
         errors["agency_code"] = "Mã định danh cơ quan không đúng dạng (ví dụ 000.00.12.H62)."
     if not w.lookup_url_base.startswith(("https://", "http://")):
         errors["lookup_url_base"] = "Địa chỉ tra cứu phải bắt đầu bằng https://"
-    if not 1 <= w.counter_no <= 10:
-        errors["counter_no"] = "Số quầy phải từ 1 đến 10."
+    if not 1 <= w.counter_no <= DEVICE_COUNTERS:
+        # Block 10 (9000–9999) numbers the dossiers registered online upstream.
+        errors["counter_no"] = f"Số quầy phải từ 1 đến {DEVICE_COUNTERS}."
     try:
         name = clean_text(w.agency_name, field="agency_name", max_len=120, required=True)
         place = clean_text(w.place_name, field="place_name", max_len=60, required=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from counter_app.domain.clock import FixedClock, to_db, vn_datetime
 from counter_app.services.context import open_services
 from counter_app.services.demo import DEMO_WARD
-from counter_app.services.errors import LoginFailed, PermissionDenied
+from counter_app.services.errors import LoginFailed, PermissionDenied, ValidationFailed
 from db.engine import unit_of_work
 from db.models import DeviceState, WardProfile
 
@@ -28,6 +29,21 @@ def test_setup_then_login(tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         svc.accounts.set_up(DEMO_WARD, admin_username="x", admin_full_name="X Y",
                             admin_password="matkhau1")
+    svc.close()
+
+
+def test_counter_10_is_kept_for_online_dossiers(tmp_path: Path) -> None:
+    """Block 10 (9000–9999) numbers the dossiers registered online upstream: a counter set up
+    offline as number 10 could never be enrolled on its block."""
+    svc = open_services(tmp_path / "c.db", FixedClock(vn_datetime(2026, 11, 20, 8)))
+    with pytest.raises(ValidationFailed) as refused:
+        svc.accounts.set_up(replace(DEMO_WARD, counter_no=10), admin_username="lan",
+                            admin_full_name="Nguyễn Thị Lan", admin_password="matkhau1")
+    assert refused.value.errors["counter_no"] == "Số quầy phải từ 1 đến 9."
+    assert not svc.accounts.is_set_up()
+    svc.accounts.set_up(replace(DEMO_WARD, counter_no=9), admin_username="lan",
+                        admin_full_name="Nguyễn Thị Lan", admin_password="matkhau1")
+    assert svc.accounts.is_set_up()
     svc.close()
 
 
