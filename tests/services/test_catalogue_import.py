@@ -35,23 +35,6 @@ HEADER = (
 )
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = make_engine(tmp_path / "t.db")
-    upgrade(engine)
-    return engine
-
-
-@pytest.fixture
-def admin(engine: Engine, clock: FixedClock) -> OfficialPublic:
-    return set_up_admin(engine, clock)
-
-
-@pytest.fixture
-def catalogue(engine: Engine, clock: FixedClock) -> CatalogueService:
-    return CatalogueService(engine, clock)
-
-
 def _content(procs: list[ProcedurePublic]) -> list[tuple[object, ...]]:
     return [(p.code, p.name, p.fee_rule, p.duration_hours, p.components) for p in procs]
 

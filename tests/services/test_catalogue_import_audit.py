@@ -16,7 +16,6 @@ from catalogue_helpers import (
     import_json,
     imported_events,
     proc_data,
-    set_up_admin,
     write_json,
 )
 from sqlalchemy import Engine
@@ -29,27 +28,7 @@ from counter_app.services.accounts import AccountService, OfficialPublic
 from counter_app.services.catalogue import CatalogueService, parse_catalogue_json
 from counter_app.services.context import AppServices, open_services
 from counter_app.services.errors import PermissionDenied
-from db.engine import make_engine
-from db.migrate import upgrade
 from db.outbox import EventDraft, append_event
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = make_engine(tmp_path / "t.db")
-    upgrade(engine)
-    return engine
-
-
-@pytest.fixture
-def admin(engine: Engine, clock: FixedClock) -> OfficialPublic:
-    return set_up_admin(engine, clock)
-
-
-@pytest.fixture
-def catalogue(engine: Engine, clock: FixedClock) -> CatalogueService:
-    return CatalogueService(engine, clock)
-
 
 # --- the service ------------------------------------------------------------------------
 
