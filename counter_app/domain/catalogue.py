@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -30,7 +30,6 @@ __all__ = [
     "MAX_TEXT",
     "ComponentRecord",
     "ParseResult",
-    "ProcedureHead",
     "ProcedureRecord",
     "RejectedRow",
     "as_int",
@@ -162,22 +161,6 @@ def _nfc_values(d: Mapping[str, Any]) -> dict[str, Any]:
 # --- validation -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProcedureHead:
-    """Everything of a procedure but its components."""
-
-    code: str
-    name: str
-    field_code: str
-    field_name: str
-    duration_kind: str
-    duration_hours: int
-    fee_rule: dict[str, Any]
-    legal_basis: str
-    effective_from: date
-    effective_to: date | None
-
-
 def _duration(raw: object, errors: list[str]) -> tuple[str, int]:
     if not isinstance(raw, Mapping):
         errors.append("Thiếu thời hạn giải quyết")
@@ -209,8 +192,9 @@ def _fee(raw: object, errors: list[str]) -> dict[str, Any]:
         return {}
 
 
-def procedure_head(d: Mapping[str, Any], errors: list[str]) -> ProcedureHead | None:
-    """The procedure part of an item (reasons appended to ``errors``), or None if invalid."""
+def procedure_head(d: Mapping[str, Any], errors: list[str]) -> ProcedureRecord | None:
+    """The procedure part of an item, without its components (reasons appended to
+    ``errors``), or None if invalid."""
     start = len(errors)
     code = _text(d.get("code"), "Mã thủ tục", errors)
     if code and not CODE_PATTERN.match(code):
@@ -227,8 +211,8 @@ def procedure_head(d: Mapping[str, Any], errors: list[str]) -> ProcedureHead | N
         errors.append("Ngày hết hiệu lực phải sau ngày hiệu lực")
     if len(errors) > start or start_on is None:
         return None
-    return ProcedureHead(
-        code, name, field_code, field_name, kind, hours, fee, legal_basis, start_on, end_on
+    return ProcedureRecord(
+        code, name, field_code, field_name, kind, hours, fee, legal_basis, start_on, end_on, ()
     )
 
 
@@ -251,14 +235,10 @@ def component_record(d: object, errors: list[str]) -> ComponentRecord | None:
 
 
 def procedure_record(
-    head: ProcedureHead, components: Sequence[ComponentRecord], row: int
+    head: ProcedureRecord, components: Sequence[ComponentRecord], row: int
 ) -> ProcedureRecord:
     """A whole validated version from its parts."""
-    return ProcedureRecord(
-        head.code, head.name, head.field_code, head.field_name, head.duration_kind,
-        head.duration_hours, head.fee_rule, head.legal_basis, head.effective_from,
-        head.effective_to, tuple(components), source_row=row,
-    )  # fmt: skip
+    return replace(head, components=tuple(components), source_row=row)
 
 
 def duplicate_name(components: Iterable[ComponentRecord]) -> str | None:

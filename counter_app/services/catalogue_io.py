@@ -47,7 +47,6 @@ from counter_app.domain.catalogue import (
     MAX_TEXT,
     ComponentRecord,
     ParseResult,
-    ProcedureHead,
     ProcedureRecord,
     RejectedRow,
     as_int,
@@ -202,7 +201,7 @@ def _row_component(r: Mapping[str, object], errors: list[str]) -> ComponentRecor
 class _Group:
     rows: list[int] = field(default_factory=list)
     errors: dict[int, list[str]] = field(default_factory=dict)
-    head: ProcedureHead | None = None
+    head: ProcedureRecord | None = None
     components: list[ComponentRecord] = field(default_factory=list)
     code: str = ""
 
