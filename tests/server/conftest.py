@@ -11,23 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from server_helpers import (
-    NOW,
     PG_HOST,
     PG_PORT,
-    WARD_A,
-    WARD_B,
     Harness,
     LiveServer,
     empty_pg,
-    make_settings,
+    open_harness,
     pg_reachable,
     throwaway_pg,
 )
-
-from counter_app.domain.clock import FixedClock
-from district_server.app import create_app
 
 
 @pytest.fixture(scope="session")
@@ -51,13 +44,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def harness(db_url: str) -> Iterator[Harness]:
     """An app with two wards on the test database."""
-    clock = FixedClock(NOW)
-    settings = make_settings(db_url)
-    app = create_app(settings, clock=clock)
-    with TestClient(app) as client:
-        h = Harness(app, client, clock, settings)
-        h.add_ward(WARD_A)
-        h.add_ward(WARD_B, "UBND Phường Bưởi")
+    with open_harness(db_url) as h:
         yield h
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from counter_app.domain.canonical import canonical_json, payload_hash
 from counter_app.domain.clock import FixedClock, to_db
 from counter_app.domain.codes import format_dossier_code, new_verify_token
+from district_server.app import create_app
 from district_server.services import admin
 from district_server.settings import ServerSettings
 
@@ -167,6 +168,20 @@ class Harness:
             value = conn.execute(text(sql), params).scalar()
             conn.rollback()
         return value
+
+
+@contextmanager
+def open_harness(db_url: str, **overrides: Any) -> Iterator[Harness]:
+    """An app on ``db_url`` (settings ``overrides`` applied) with two wards, its TestClient
+    open for the block."""
+    clock = FixedClock(NOW)
+    settings = make_settings(db_url, **overrides)
+    app = create_app(settings, clock=clock)
+    with TestClient(app) as client:
+        h = Harness(app, client, clock, settings)
+        h.add_ward(WARD_A)
+        h.add_ward(WARD_B, "UBND Phường Bưởi")
+        yield h
 
 
 def make_settings(db_url: str, **overrides: Any) -> ServerSettings:

@@ -9,11 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
-from server_helpers import NOW, WARD_A, WARD_B, Harness, LiveServer, make_settings
+from server_helpers import WARD_A, WARD_B, Harness, LiveServer, open_harness
 
-from counter_app.domain.clock import FixedClock, to_db
-from district_server.app import create_app
+from counter_app.domain.clock import to_db
 from district_server.services import ingest
 
 SLOTS_PG = 2
@@ -23,12 +21,7 @@ DEVICES = 5
 @pytest.fixture
 def gated(db_url: str) -> Iterator[Harness]:
     """An app whose push gate has two slots (PostgreSQL) or its one writer (SQLite)."""
-    settings = make_settings(db_url, push_concurrency=SLOTS_PG)
-    app = create_app(settings, clock=FixedClock(NOW))
-    with TestClient(app) as client:
-        h = Harness(app, client, FixedClock(NOW), settings)
-        h.add_ward(WARD_A)
-        h.add_ward(WARD_B, "UBND Phường Bưởi")
+    with open_harness(db_url, push_concurrency=SLOTS_PG) as h:
         yield h
 
 
