@@ -59,21 +59,25 @@ def lock_device(conn: Connection, token: str) -> tuple[DeviceContext, RowMapping
     already holds the write lock) so two pushes of one device never interleave. Returns the
     context and the whole device row as locked."""
     row = conn.execute(_device_query(token).with_for_update(of=DEVICES)).mappings().first()
-    dev = require(_context(row) if row is not None else None)
-    assert row is not None  # require() raised otherwise
-    return dev, row
+    if row is None:
+        raise _unknown_token()
+    return require(_context(row)), row
 
 
 def require(dev: DeviceContext | None, *, allow_revoked: bool = False) -> DeviceContext:
     """The device, or the 401 a missing, unknown or revoked credential gets."""
     if dev is None:
-        raise ApiError(401, "token_invalid", "Unknown device token.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise _unknown_token()
     if dev.revoked and not allow_revoked:
         raise ApiError(401, "device_revoked", "This device was revoked; enrol it again.",
                        device_id=dev.device_id, ward_code=dev.ward_code,
                        headers={"WWW-Authenticate": "Bearer"})
     return dev
+
+
+def _unknown_token() -> ApiError:
+    return ApiError(401, "token_invalid", "Unknown device token.",
+                    headers={"WWW-Authenticate": "Bearer"})
 
 
 def token_of(authorization: str | None) -> str:

@@ -34,15 +34,16 @@ def append(conn: Connection, *, ward_id: int, now: datetime,
     rows = [{"kind": e["kind"], "origin_device_id": e.get("origin_device_id"),
              "payload": e.get("payload", "{}"), "event_ref": e.get("event_ref")}
             for e in entries]
+    at = to_db(now)
     if conn.dialect.name == "postgresql":
-        return _append_pg(conn, ward_id, to_db(now), rows)
+        return _append_pg(conn, ward_id, at, rows)
     last = int(conn.execute(
         update(WARDS).where(WARDS.c.id == ward_id)
         .values(last_change_seq=WARDS.c.last_change_seq + len(rows))
         .returning(WARDS.c.last_change_seq)).scalar_one())
     first = last - len(rows) + 1
-    insert_ignore(conn, CHANGES, [{**r, "ward_id": ward_id, "seq": first + i,
-                                   "created_at": to_db(now)} for i, r in enumerate(rows)],
+    insert_ignore(conn, CHANGES, [{**r, "ward_id": ward_id, "seq": first + i, "created_at": at}
+                                  for i, r in enumerate(rows)],
                   conflict=False)
     return last
 

@@ -126,10 +126,10 @@ def _split_known(conn: Connection, batch: _Batch,
     # UNION ALL, not OR: each branch is planned on its own unique index.
     rows = conn.execute(union_all(
         select(literal(1).label("by_id"), *cols)
-        .where(one_of(conn, EVENTS.c.event_id, sorted(ids))),
+        .where(one_of(conn, EVENTS.c.event_id, list(ids))),
         select(literal(0).label("by_id"), *cols)
         .where(EVENTS.c.device_id == batch.dev.device_id,
-               one_of(conn, EVENTS.c.device_seq, sorted(seqs))))).all()
+               one_of(conn, EVENTS.c.device_seq, list(seqs))))).all()
     known: dict[str, str] = {r.event_id: r.payload_hash for r in rows if r.by_id}
     taken: dict[int, str] = {int(r.device_seq): r.event_id for r in rows if not r.by_id}
     out: list[CheckedEvent] = []
