@@ -258,8 +258,8 @@ def bench_fleet(db_url: str, devices: int, per_device: int, batch: int,
                 spread_s: float = 0.0, workers: int = 1) -> dict[str, Any]:
     """Every device pushes its backlog, all starting within ``spread_s`` seconds (0 = the
     same instant); the latency of each batch. Before the clock starts, a few other devices
-    push for a moment, so the server is measured warm (pooled connections open, statements
-    prepared) as it is after its first minutes, not in its first second."""
+    push for a moment, so the server is measured warm (pooled connections open, caches
+    filled) as it is after its first minutes, not in its first second."""
     n_wards = max(1, devices // 3)
     wards = _add_wards(db_url, n_wards + WARM_DEVICES)
     with server(db_url, workers) as url:

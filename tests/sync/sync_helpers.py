@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,21 +41,12 @@ from counter_app.sync.settings import SyncSettings
 from district_server.app import create_app
 from district_server.services import admin
 
-__all__ = ["NOW", "WARD_A", "WARD_B", "Device", "World", "check_invariants", "wait_until"]
+__all__ = ["NOW", "WARD_A", "WARD_B", "Device", "World", "check_invariants"]
 
 PROCEDURE = "1.004873"
 TEST_SYNC = {"batch_size": 50, "pull_limit": 50, "timeout_s": 3.0, "connect_timeout_s": 2.0,
              "transient_rejects": 3, "backoff_base_s": 0.05, "backoff_cap_s": 0.2,
              "probe_interval_s": 0.05, "interval_s": 0.2}
-
-
-def wait_until(cond: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    """Poll ``cond`` until true or fail after ``timeout`` seconds (never a blind sleep)."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or cond}")
-        time.sleep(0.01)
 
 
 @dataclass

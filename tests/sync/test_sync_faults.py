@@ -33,7 +33,6 @@ from sync_helpers import (
     World,
     check_invariants,
     run_cli,
-    wait_until,
 )
 
 from counter_app.domain.canonical import canonical_json, payload_hash
@@ -582,7 +581,7 @@ def test_case_19_two_runs_at_once_only_one_runs(world: World) -> None:
     result: list[Any] = []
     t = threading.Thread(target=lambda: result.append(held.run_once()))
     t.start()
-    wait_until(inside.is_set, what="first run inside")
+    assert inside.wait(20), "the first run never got inside"
     assert a.sync().outcome is Outcome.BUSY  # same process: timer vs button
     other = run_cli(a.data_dir, "sync")  # another process: the CLI while the GUI syncs
     assert other.returncode == 1 and "busy" in other.stdout
