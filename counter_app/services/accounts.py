@@ -38,6 +38,12 @@ class OfficialPublic:
         return self.role == "admin"
 
 
+def require_admin(by: OfficialPublic, what: str) -> None:
+    """Raise PermissionDenied ("Chỉ quản trị viên được <what>.") unless ``by`` is an admin."""
+    if not by.is_admin:
+        raise PermissionDenied(f"Chỉ quản trị viên được {what}.")
+
+
 @dataclass(frozen=True)
 class WardSetup:
     """What first-run setup asks for."""
@@ -193,8 +199,7 @@ class AccountService:
         role: str = "official",
     ) -> OfficialPublic:
         """An admin adds an official."""
-        if not by.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được thêm cán bộ.")
+        require_admin(by, "thêm cán bộ")
         with unit_of_work(self._engine) as s:
             return self._add_official(s, username, full_name, password, role, by=by.id)
 

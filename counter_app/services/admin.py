@@ -18,8 +18,8 @@ from sqlmodel import Session, col, func, select
 
 from counter_app.domain.calendar import WorkingHours
 from counter_app.domain.clock import Clock
-from counter_app.services.accounts import MIN_PASSWORD, OfficialPublic
-from counter_app.services.errors import NotFound, PermissionDenied, ValidationFailed
+from counter_app.services.accounts import MIN_PASSWORD, OfficialPublic, require_admin
+from counter_app.services.errors import NotFound, ValidationFailed
 from db.engine import read_session, unit_of_work
 from db.models import CalendarOverride as OverrideRow
 from db.models import NoAppointmentRule, Official
@@ -48,12 +48,6 @@ class NoAppointmentPublic:
     weekday: int
     procedure_code: str
     effective_from: date
-
-
-def require_admin(by: OfficialPublic, what: str) -> None:
-    """Raise PermissionDenied ("Chỉ quản trị viên được <what>.") unless ``by`` is an admin."""
-    if not by.is_admin:
-        raise PermissionDenied(f"Chỉ quản trị viên được {what}.")
 
 
 def validate_working_hours(

@@ -17,8 +17,8 @@ from counter_app.domain.calendar import (
 )
 from counter_app.domain.clock import Clock
 from counter_app.domain.text import clean_text
-from counter_app.services.accounts import OfficialPublic
-from counter_app.services.errors import PermissionDenied, ValidationFailed
+from counter_app.services.accounts import OfficialPublic, require_admin
+from counter_app.services.errors import ValidationFailed
 from db.engine import read_session, unit_of_work
 from db.models import CalendarOverride as OverrideRow
 from db.models import NoAppointmentRule, Setting
@@ -77,8 +77,7 @@ class CalendarService:
 
     def set_override(self, by: OfficialPublic, override: CalendarOverride) -> None:
         """Add or replace the override of one day (admin only)."""
-        if not by.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được sửa lịch làm việc.")
+        require_admin(by, "sửa lịch làm việc")
         try:
             name = clean_text(override.name, field="name", max_len=120, required=True)
         except Exception as exc:
@@ -105,8 +104,7 @@ class CalendarService:
         self, by: OfficialPublic, *, weekday: int, procedure_code: str, effective_from: date
     ) -> None:
         """List a procedure as returned the same day on a weekday ("ngày không hẹn")."""
-        if not by.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được sửa lịch làm việc.")
+        require_admin(by, "sửa lịch làm việc")
         if not 0 <= weekday <= 5:
             raise ValidationFailed({"weekday": "Ngày trong tuần không hợp lệ."})
         with unit_of_work(self._engine) as s:
@@ -135,8 +133,7 @@ class CalendarService:
 
     def set_working_hours(self, by: OfficialPublic, hours: WorkingHours) -> None:
         """Change the office hours (admin only)."""
-        if not by.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được sửa giờ làm việc.")
+        require_admin(by, "sửa giờ làm việc")
         value = json.dumps({k: v.isoformat() for k, v in asdict(hours).items()})
         with unit_of_work(self._engine) as s:
             s.merge(Setting(key=HOURS_KEY, value=value))

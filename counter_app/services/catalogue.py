@@ -29,8 +29,7 @@ from sqlmodel import Session, col, select
 from counter_app.domain.clock import Clock
 from counter_app.domain.fees import FeeRule
 from counter_app.domain.text import fold, nfc
-from counter_app.services.accounts import OfficialPublic
-from counter_app.services.admin import require_admin
+from counter_app.services.accounts import OfficialPublic, require_admin
 from counter_app.services.catalogue_io import (
     HOURS_PER_DAY,
     CatalogueFileInvalid,

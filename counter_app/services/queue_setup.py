@@ -14,8 +14,8 @@ from sqlmodel import col, select
 from counter_app.domain.clock import Clock
 from counter_app.domain.queue import check_prefix
 from counter_app.domain.text import clean_text
-from counter_app.services.accounts import OfficialPublic
-from counter_app.services.errors import NotSetUp, PermissionDenied, ValidationFailed
+from counter_app.services.accounts import OfficialPublic, require_admin
+from counter_app.services.errors import NotSetUp, ValidationFailed
 from counter_app.services.queue_models import (
     PIN_KEY,
     PRINTERS_KEY,
@@ -115,8 +115,7 @@ class QueueSetup:
 
     def set_kiosk_pin(self, by: OfficialPublic, pin: str) -> None:
         """An admin sets the PIN that lets an official leave the kiosk (stored hashed)."""
-        if not by.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được đặt mã PIN kiosk.")
+        require_admin(by, "đặt mã PIN kiosk")
         if not (pin.isdigit() and 4 <= len(pin) <= 12):
             raise ValidationFailed({"pin": "Mã PIN gồm 4 đến 12 chữ số."})
         self._put(PIN_KEY, _hasher.hash(pin))
