@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "motcua_read_only"
@@ -31,10 +36,26 @@ class StoreTooNew(StoreError):
     code = "store_too_new"
 
 
+DISK_FULL_VI = ("Ổ đĩa đầy: không ghi được, thao tác vừa rồi chưa được lưu (dữ liệu đã có vẫn "
+                "nguyên vẹn). Hãy giải phóng dung lượng trên ổ chứa thư mục dữ liệu (xoá tệp "
+                "không cần, chuyển bản sao lưu cũ sang ổ khác) rồi làm lại thao tác.")
+CORRUPT_VI = ("Tệp dữ liệu bị hỏng, không đọc được phần vừa yêu cầu. Hãy đóng phần mềm và chạy "
+              "'counter-app check' để xem mức độ hư hỏng và cách khôi phục.")
+
+
 class StoreFull(StoreError):
     """The disk (or the database's page limit) is full: nothing of the transaction was kept."""
 
     code = "store_full"
+
+    def __init__(self, message_vi: str = DISK_FULL_VI) -> None:
+        super().__init__(message_vi)
+
+
+class StoreMissing(StoreError):
+    """The store file is missing or empty while backups exist: never replaced silently."""
+
+    code = "store_missing"
 
 
 class StoreCorrupt(StoreError):
@@ -76,7 +97,43 @@ def make_engine(path: Path | str, *, pooled: bool = True) -> Engine:
     engine = create_engine(url, hide_parameters=True, **kwargs)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "handle_error", _on_error)
     return engine
+
+
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """A full disk (SQLITE_FULL, or ENOSPC from a plain file write), wrapped or not."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if isinstance(seen, sqlite3.Error) and (
+                getattr(seen, "sqlite_errorcode", None) == SQLITE_FULL
+                or "database or disk is full" in str(seen)):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
+def raise_if_disk_full(exc: BaseException) -> None:
+    """Raise StoreFull (from ``exc``) when ``exc`` is a full disk; for raw sqlite3 paths."""
+    if is_disk_full(exc):
+        log.error("disk full: %s", exc)
+        raise StoreFull() from exc
+
+
+def _on_error(ctx: Any) -> None:
+    # The one place where the store's low-level failures become typed errors: every writer
+    # (services, sync, demo seeding, migrations) gets StoreFull / StoreCorrupt with Vietnamese
+    # text, never an OperationalError. The original goes to the log, not to the official.
+    orig = ctx.original_exception
+    raise_if_disk_full(orig)
+    if getattr(orig, "sqlite_errorcode", None) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        log.error("store damaged: %s", orig)
+        raise StoreCorrupt(CORRUPT_VI) from orig
 
 
 @contextmanager
@@ -86,19 +143,11 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         try:
             yield session
             session.commit()
-        except BaseException as exc:
+        except BaseException:
+            # A full disk arrives here already as StoreFull (see ``_on_error``); SQLITE_FULL
+            # fails the write as a whole, and this rollback undoes the rest of the transaction.
             session.rollback()
-            if _is_disk_full(exc):
-                raise StoreFull("Ổ đĩa đầy: không lưu được, dữ liệu vừa nhập chưa được ghi. "
-                                "Hãy giải phóng dung lượng rồi thử lại.") from exc
             raise
-
-
-def _is_disk_full(exc: BaseException) -> bool:
-    # SQLITE_FULL (13): the write failed as a whole; the rollback above undid the transaction.
-    orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlite_errorcode", None) == 13 or "database or disk is full" in str(
-        orig or "")
 
 
 @contextmanager

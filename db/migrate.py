@@ -6,17 +6,20 @@ revision) is settled with one SQL read and no Alembic import; Alembic loads only
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
-from db.engine import StoreCorrupt, StoreTooNew
+from db.engine import StoreCorrupt, StoreError, StoreTooNew, raise_if_disk_full
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+log = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
 _VERSIONS = _HERE / "migrations" / "versions"
 
@@ -51,36 +54,81 @@ def current_revision(engine: Engine) -> str | None:
         return str(row[0]) if row else None
 
 
-def check_file(path: Path) -> None:
-    """O(1) checks of the file itself: the SQLite header, and no truncation.
+TRUNCATED_VI = "Tệp dữ liệu bị cắt cụt (thiếu phần cuối), có thể do mất điện hoặc sao chép dở."
+NOT_A_DB_VI = "Tệp dữ liệu không phải cơ sở dữ liệu của phần mềm hoặc đã hỏng phần đầu."
+DAMAGED_VI = "Tệp dữ liệu bị hỏng (kiểm tra từng trang phát hiện lỗi)."
+UNREADABLE_VI = "Không đọc được tệp dữ liệu: tệp bị hỏng hoặc không phải cơ sở dữ liệu."
+_WAL_HEADER = 32
 
-    The full page-by-page check (``check_integrity``) is too slow for start-up on a large
-    store; the app runs it in the background after login.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return
+
+def _header_shortfall(path: Path) -> int:
+    """How many bytes the header says the file has beyond its real size (0: none)."""
     size = path.stat().st_size
     with path.open("rb") as f:
         header = f.read(100)
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        raise StoreCorrupt("Tệp dữ liệu không phải cơ sở dữ liệu SQLite hoặc đã bị hỏng phần đầu.")
+        raise StoreCorrupt(NOT_A_DB_VI)
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     change_counter, pages = struct.unpack(">II", header[24:32])
     valid_for = struct.unpack(">I", header[92:96])[0]
-    if valid_for == change_counter and pages * page_size > size:
-        raise StoreCorrupt(f"Tệp dữ liệu bị cắt cụt: cần {pages * page_size} byte, chỉ có {size}.")
+    if valid_for != change_counter:
+        return 0
+    return max(0, pages * page_size - size)
+
+
+def check_file(path: Path) -> None:
+    """O(1) checks of the file itself: the SQLite header, and no truncation.
+
+    The full page-by-page check (``check_integrity``) is too slow for start-up on a large
+    store; the app runs it in the background after login. A header ahead of the file is normal
+    when a checkpoint stopped half-way (a full disk): the pages are still in the WAL, so the
+    checkpoint is finished now (bounded by the WAL's size) before judging the file.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    short = _header_shortfall(path)
+    if not short:
+        return
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > _WAL_HEADER and not _finish_checkpoint(path):
+        return  # another process holds the store open and is using it: nothing to judge
+    if _header_shortfall(path):
+        log.error("store truncated: header is %d bytes ahead of %s", short, path)
+        raise StoreCorrupt(TRUNCATED_VI)
+
+
+def _finish_checkpoint(path: Path) -> bool:
+    """Copy the WAL into the main file; False when a reader kept it from completing."""
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise_if_disk_full(exc)
+        log.error("checkpoint at start failed: %s", exc)
+        raise StoreCorrupt(UNREADABLE_VI) from exc
+    return not busy
 
 
 def check_integrity(engine: Engine) -> None:
-    """SQLite's full quick_check; raise StoreCorrupt when the file is damaged."""
+    """SQLite's full quick_check; raise StoreCorrupt when the file is damaged.
+
+    The official gets a plain sentence; SQLite's own findings go to the log.
+    """
     try:
         with engine.connect() as conn:
             rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
+    except StoreCorrupt:
+        raise
     except Exception as exc:  # not a database, truncated, ...
-        raise StoreCorrupt(f"Tệp dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu: {exc}") from exc
+        log.error("quick_check could not run: %s", exc)
+        raise StoreCorrupt(UNREADABLE_VI) from exc
     if rows != ["ok"]:
-        raise StoreCorrupt("Cơ sở dữ liệu bị hỏng: " + "; ".join(rows[:5]))
+        log.error("quick_check: %s", "; ".join(rows[:20]))
+        raise StoreCorrupt(DAMAGED_VI)
 
 
 def upgrade(engine: Engine) -> None:
@@ -90,8 +138,11 @@ def upgrade(engine: Engine) -> None:
         check_file(Path(db_file))
     try:
         current = current_revision(engine)
+    except StoreError:
+        raise
     except Exception as exc:
-        raise StoreCorrupt(f"Không đọc được cơ sở dữ liệu: {exc}") from exc
+        log.error("reading the schema version failed: %s", exc)
+        raise StoreCorrupt(UNREADABLE_VI) from exc
     if current == head_revision():
         return
     if current is not None and current not in known_revisions():

@@ -26,7 +26,7 @@ from counter_app.services.accounts import (
 )
 from counter_app.services.calendar import load_calendar
 from counter_app.services.catalogue import CatalogueService, ProcedurePublic
-from db.engine import read_session
+from db.engine import raise_if_disk_full, read_session
 
 DEMO_WARD = WardSetup(
     agency_code="000.00.12.H26",
@@ -299,8 +299,9 @@ def seed_dossiers(engine: Engine, clock: Clock, n: int, *, seed: int = 7) -> int
                         list(last_seq.items()))
         cur.execute("UPDATE device_state SET last_device_seq = ? WHERE id = 1", (seq0 + made,))
         cur.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         raw.rollback()
+        raise_if_disk_full(exc)  # a raw connection: the engine's error hook does not see it
         raise
     finally:
         raw.close()
