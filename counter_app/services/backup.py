@@ -2,8 +2,10 @@
 
 ``make_backup`` uses SQLite's online backup API (a consistent copy while the app writes);
 copies are named ``counter-YYYYmmdd-HHMMSS.db`` and the newest ``KEEP`` are kept. The export
-opens the file read-only with the plain ``sqlite3`` module and reads nothing but ``event``, so
-it still works when other tables (dossiers, the search index) are damaged (SYNC.md case 12).
+opens the file read-only with the plain ``sqlite3`` module and reads nothing but ``event``, row
+by row where pages are damaged, so it still works when other tables (dossiers, the search index)
+or some of the event pages are damaged (SYNC.md case 12). ``verify_backup`` is what "a verified
+backup" means for the refusal messages and ``restore``.
 """
 
 from __future__ import annotations
@@ -11,17 +13,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from counter_app.domain.clock import local
 from counter_app.services.errors import ServiceError
+from db.engine import raise_if_disk_full
+from db.salvage import SalvageReport, Unopenable, open_read_only, salvage_events
 
 KEEP = 14
 PREFIX = "counter-"
-_EVENT_COLS = ("event_id", "device_id", "device_seq", "entity_type", "entity_uid", "type",
-               "payload", "payload_hash", "device_time", "state", "attempts", "last_error",
-               "acked_at")
 
 
 class BackupFailed(ServiceError):
@@ -82,33 +85,81 @@ def backup_if_due(db_path: Path, backup_dir: Path, now: datetime) -> Path | None
     return make_backup(db_path, backup_dir, now)
 
 
-def iter_outbox(db_path: Path) -> Iterator[dict[str, object]]:
-    """Every event, in device order, straight from the ``event`` table (read-only)."""
-    if not db_path.exists():
-        raise BackupFailed(f"Không có tệp dữ liệu {db_path}.")
+def iter_outbox(db_path: Path, report: SalvageReport | None = None) -> Iterator[dict[str, Any]]:
+    """Every readable event, in device order, straight from the ``event`` table (read-only).
+
+    Damaged pages cost only the rows on them (see ``db.salvage``); ``report`` names those rows
+    and the events whose payload no longer matches its SHA-256 (``hash_ok`` false).
+    """
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise BackupFailed(f"Không mở được tệp dữ liệu: {exc}") from exc
+        yield from salvage_events(db_path, report if report is not None else SalvageReport())
+    except Unopenable as exc:
+        raise BackupFailed(f"Không mở được tệp dữ liệu {db_path.name}: tệp không có, rỗng "
+                           "hoặc không phải cơ sở dữ liệu.") from exc
+
+
+def export_events(db_path: Path, out: Path) -> SalvageReport:
+    """Write every readable event as JSON lines (one event per line); report what was not."""
+    report = SalvageReport()
+    tmp = out.with_suffix(out.suffix + ".part")
     try:
-        cur = conn.execute(f"SELECT {', '.join(_EVENT_COLS)} FROM event ORDER BY device_seq")
-        while rows := cur.fetchmany(500):
-            for r in rows:
-                yield dict(zip(_EVENT_COLS, r, strict=True))
-    except sqlite3.Error as exc:
-        raise BackupFailed(f"Bảng sự kiện bị hỏng, không đọc hết được: {exc}") from exc
-    finally:
-        conn.close()
+        with tmp.open("w", encoding="utf-8") as f:
+            for row in iter_outbox(db_path, report):
+                f.write(json.dumps(row, ensure_ascii=False))
+                f.write("\n")
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise_if_disk_full(exc)
+        raise BackupFailed(f"Không ghi được tệp {out}: {exc.strerror}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return report
 
 
 def export_outbox(db_path: Path, out: Path) -> int:
     """Write the outbox as JSON lines (one event per line); returns how many."""
-    n = 0
-    tmp = out.with_suffix(out.suffix + ".part")
-    with tmp.open("w", encoding="utf-8") as f:
-        for row in iter_outbox(db_path):
-            f.write(json.dumps(row, ensure_ascii=False))
-            f.write("\n")
-            n += 1
-    tmp.replace(out)
-    return n
+    return export_events(db_path, out).read
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup that passed ``verify_backup``."""
+
+    path: Path
+    events: int
+    dossiers: int
+    last_device_seq: int
+
+
+def verify_backup(path: Path) -> BackupInfo:
+    """Open read-only, run SQLite's quick_check, count events and dossiers; BackupFailed if bad."""
+    try:
+        conn = open_read_only(path)
+    except Unopenable as exc:
+        raise BackupFailed(f"Bản sao lưu {path.name} không có, rỗng hoặc không phải cơ sở "
+                           "dữ liệu.") from exc
+    try:
+        check = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        if check != [b"ok"]:
+            raise BackupFailed(f"Bản sao lưu {path.name} bị hỏng (kiểm tra không đạt).")
+        events = int(conn.execute("SELECT COUNT(*) FROM event").fetchone()[0])
+        dossiers = int(conn.execute("SELECT COUNT(*) FROM dossier").fetchone()[0])
+        seq = conn.execute("SELECT last_device_seq FROM device_state WHERE id = 1").fetchone()
+    except sqlite3.Error as exc:
+        raise BackupFailed(f"Bản sao lưu {path.name} không đọc được như dữ liệu của phần "
+                           "mềm.") from exc
+    finally:
+        conn.close()
+    return BackupInfo(path, events, dossiers, int(seq[0]) if seq else 0)
+
+
+def newest_verified_backup(backup_dir: Path) -> BackupInfo | None:
+    """The newest backup that passes ``verify_backup`` (older ones are tried in turn)."""
+    for path in reversed(list_backups(backup_dir)):
+        try:
+            return verify_backup(path)
+        except BackupFailed:
+            continue
+    return None

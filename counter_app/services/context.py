@@ -15,7 +15,8 @@ from counter_app.services.dossiers import DossierQueryService
 from counter_app.services.intake import IntakeService
 from counter_app.services.queue import QueueService
 from counter_app.services.receipts import ReceiptService
-from db.engine import make_engine
+from counter_app.services.backup import list_backups
+from db.engine import StoreCorrupt, StoreMissing, make_engine
 from db.migrate import upgrade
 
 
@@ -55,9 +56,26 @@ def build_services(engine: Engine, clock: Clock) -> AppServices:
     )
 
 
-def open_services(db_path: Path, clock: Clock | None = None) -> AppServices:
-    """Open (creating and migrating as needed) the store at ``db_path``."""
+def open_services(db_path: Path, clock: Clock | None = None, *,
+                  backup_dir: Path | None = None) -> AppServices:
+    """Open (creating and migrating as needed) the store at ``db_path``.
+
+    A missing or empty store is created only when there is no backup to restore instead; a
+    store that cannot be opened is refused with what happened and the command that restores
+    the newest verified backup (``backup_dir``, by default ``backups`` next to the store).
+    """
+    from counter_app.services.restore import refusal_advice  # only on the refusal paths
+
+    backups = backup_dir if backup_dir is not None else db_path.parent / "backups"
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    if (not db_path.exists() or db_path.stat().st_size == 0) and list_backups(backups):
+        what = "bị mất" if not db_path.exists() else "rỗng (0 byte)"
+        raise StoreMissing(f"Tệp dữ liệu {db_path.name} {what} nhưng đã có bản sao lưu; phần "
+                           "mềm không tự tạo dữ liệu trống thay thế. " + refusal_advice(backups))
     engine = make_engine(db_path)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except StoreCorrupt as exc:
+        engine.dispose()
+        raise StoreCorrupt(f"{exc.message_vi} {refusal_advice(backups)}") from exc
     return build_services(engine, clock or SystemClock())
