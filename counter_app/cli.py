@@ -18,13 +18,13 @@ from counter_app.services.context import AppServices, open_services
 from counter_app.services.dossiers import DossierQuery
 from counter_app.services.errors import LoginFailed, ServiceError
 from counter_app.services.read_models import DossierPublic
-from db.engine import StoreError
+from db.engine import StoreError, StoreFull, is_disk_full
 
 PASSWORD_ENV = "MOTCUA_PASSWORD"
 """Where scripts put the password of ``--user`` (else it is asked for, not echoed)."""
 
 COMMANDS = ("seed-demo", "dossiers", "print", "catalogue", "check", "queue", "enrol", "sync",
-            "backup", "export-outbox")
+            "backup", "export-outbox", "restore")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -118,13 +118,10 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """The full page-by-page check of the store (too slow for every start on a big store)."""
-    from db.migrate import check_integrity
+    """The full page-by-page check of the store, and every event against its SHA-256."""
+    from counter_app.store_cli import run_check
 
-    svc = _open(args)
-    check_integrity(svc.engine)  # StoreCorrupt carries the Vietnamese message
-    print("Dữ liệu nguyên vẹn (quick_check: ok).")
-    return 0
+    return run_check(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     from counter_app.sync_cli import add_sync_parsers
 
     add_sync_parsers(sub)
+    from counter_app.store_cli import add_store_parsers
+
+    add_store_parsers(sub)
     return p
 
 
@@ -189,6 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.fn(args))
     except (ServiceError, DomainError, StoreError) as exc:
         print(f"Lỗi: {exc.message_vi}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk while writing a file (a PDF, the printer's output)
+        if not is_disk_full(exc):
+            raise
+        print(f"Lỗi: {StoreFull().message_vi}", file=sys.stderr)
         return 2
 
 

@@ -6,7 +6,6 @@ import argparse
 import socket
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from counter_app.config import Settings
@@ -88,17 +87,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_export_outbox(args: argparse.Namespace) -> int:
-    """Write every event as JSON lines, reading only the event table (damaged stores too)."""
-    from counter_app.services.backup import BackupFailed, export_outbox
+    """Write every readable event as JSON lines, reading only the event table, row by row."""
+    from counter_app.services.backup import BackupFailed
+    from counter_app.store_cli import run_export_outbox
 
-    settings = _settings(args)
     try:
-        n = export_outbox(settings.db_path, Path(args.out))
+        return run_export_outbox(args)
     except BackupFailed as exc:
         print(f"Lỗi: {exc.message_vi}", file=sys.stderr)
         return 2
-    print(f"Đã xuất {n} sự kiện vào {args.out}")
-    return 0
 
 
 def add_sync_parsers(sub: Any) -> None:

@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 
 from counter_app.domain.clock import Clock, SystemClock
 from counter_app.services.accounts import AccountService
+from counter_app.services.backup import list_backups
 from counter_app.services.calendar import CalendarService
 from counter_app.services.catalogue import CatalogueService
 from counter_app.services.dossiers import DossierQueryService
 from counter_app.services.intake import IntakeService
 from counter_app.services.queue import QueueService
 from counter_app.services.receipts import ReceiptService
-from counter_app.services.backup import list_backups
 from db.engine import StoreCorrupt, StoreMissing, make_engine
 from db.migrate import upgrade
 
@@ -64,18 +64,22 @@ def open_services(db_path: Path, clock: Clock | None = None, *,
     store that cannot be opened is refused with what happened and the command that restores
     the newest verified backup (``backup_dir``, by default ``backups`` next to the store).
     """
-    from counter_app.services.restore import refusal_advice  # only on the refusal paths
-
     backups = backup_dir if backup_dir is not None else db_path.parent / "backups"
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if (not db_path.exists() or db_path.stat().st_size == 0) and list_backups(backups):
         what = "bị mất" if not db_path.exists() else "rỗng (0 byte)"
         raise StoreMissing(f"Tệp dữ liệu {db_path.name} {what} nhưng đã có bản sao lưu; phần "
-                           "mềm không tự tạo dữ liệu trống thay thế. " + refusal_advice(backups))
+                           "mềm không tự tạo dữ liệu trống thay thế. " + _advice(backups))
     engine = make_engine(db_path)
     try:
         upgrade(engine)
     except StoreCorrupt as exc:
         engine.dispose()
-        raise StoreCorrupt(f"{exc.message_vi} {refusal_advice(backups)}") from exc
+        raise StoreCorrupt(f"{exc.message_vi} {_advice(backups)}") from exc
     return build_services(engine, clock or SystemClock())
+
+
+def _advice(backup_dir: Path) -> str:
+    from counter_app.services.restore import refusal_advice  # only on the refusal paths
+
+    return refusal_advice(backup_dir)
