@@ -74,7 +74,7 @@ def _header_shortfall(path: Path) -> int:
     valid_for = struct.unpack(">I", header[92:96])[0]
     if valid_for != change_counter:
         return 0
-    return max(0, pages * page_size - size)
+    return max(0, int(pages) * int(page_size) - size)
 
 
 def check_file(path: Path) -> None:
