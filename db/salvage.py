@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.salvage_pages import scan_event_rows, scan_last_device_seq
+
 log = logging.getLogger(__name__)
 
 EVENT_COLS = ("event_id", "device_id", "device_seq", "entity_type", "entity_uid", "type",
@@ -60,39 +62,79 @@ class SalvageReport:
 
 def open_read_only(db_path: Path) -> sqlite3.Connection:
     """A read-only connection; Unopenable when the file is missing or not a database."""
+    conn = _try_open(db_path)
+    if conn is None:
+        raise Unopenable(f"{db_path}: schema unreadable")
+    return conn
+
+
+def _try_open(db_path: Path) -> sqlite3.Connection | None:
+    """Unopenable when missing, empty or not SQLite; None when SQLite cannot read its schema."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         raise Unopenable(str(db_path))
+    with db_path.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise Unopenable(f"{db_path}: not an SQLite file")
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        conn.text_factory = bytes
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         raise Unopenable(str(exc)) from exc
+    conn.text_factory = bytes
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        log.warning("salvage: schema unreadable (%s): reading pages directly", exc)
+        conn.close()
+        return None
     return conn
 
 
 def salvage_events(db_path: Path, report: SalvageReport) -> Iterator[dict[str, Any]]:
-    """Every readable event in rowid (= device) order, each with ``hash_ok``."""
-    conn = open_read_only(db_path)
-    try:
-        report.expected = _upper_bound(conn)
-        bad_ids: list[int] = []
-        lo = 0
-        while lo < report.expected or lo == 0:
-            rows = _read_range(conn, lo, lo + _RANGE, bad_ids)
-            for row in rows:
-                report.read += 1
-                if not row["hash_ok"]:
-                    report.bad_hash.append(int(row["device_seq"]))
-                yield row
-            lo += _RANGE
-        for row in _read_range(conn, lo, None, bad_ids):  # anything past the known bound
-            report.read += 1
-            yield row
-        report.lost = _name_lost(conn, bad_ids)
-        report.expected = max(report.expected, report.read + len(report.lost))
-    finally:
-        conn.close()
+    """Every readable event, each with ``hash_ok``: in rowid (= device) order through SQLite,
+    then the rows only a page scan could reach (``db.salvage_pages``), in rowid order."""
+    conn = _try_open(db_path)
+    bad_ids: list[int] = []
+    if conn is not None:
+        try:
+            yield from _emit(_read_all(conn, report, bad_ids), report)
+            report.lost = _name_lost(conn, bad_ids)
+        finally:
+            conn.close()
+    if conn is not None and not bad_ids:
+        return
+    wanted = set(bad_ids) if conn is not None else None
+    found: dict[int, list[Any]] = {}
+    for rowid, cols in scan_event_rows(db_path):
+        if (wanted is None or rowid in wanted) and rowid not in found:
+            found[rowid] = cols
+    yield from _emit((_row((rid, *found[rid])) for rid in sorted(found)), report)
+    report.lost = [e for e in report.lost if e.row_id not in found]
+    if conn is None:  # rows past the last one found are gone with their pages: count them
+        report.expected = max(found, default=0)
+        last = scan_last_device_seq(db_path)
+        report.lost += [LostEvent(r, None, None) for r in range(report.expected + 1, last + 1)]
+        report.lost += [LostEvent(r, None, None) for r in range(1, report.expected + 1)
+                        if r not in found]
+        report.lost.sort(key=lambda e: e.row_id)
+    report.expected = max(report.expected, report.read + len(report.lost))
+
+
+def _emit(rows: Iterator[dict[str, Any]], report: SalvageReport) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        report.read += 1
+        if not row["hash_ok"]:
+            report.bad_hash.append(int(row["device_seq"]))
+        yield row
+
+
+def _read_all(conn: sqlite3.Connection, report: SalvageReport,
+              bad_ids: list[int]) -> Iterator[dict[str, Any]]:
+    report.expected = _upper_bound(conn)
+    lo = 0
+    while lo < report.expected:
+        yield from _read_range(conn, lo, min(lo + _RANGE, report.expected), bad_ids)
+        lo += _RANGE
+    yield from _read_range(conn, report.expected, None, bad_ids)  # past the known bound
 
 
 def _upper_bound(conn: sqlite3.Connection) -> int:
