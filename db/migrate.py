@@ -98,6 +98,29 @@ def check_file(path: Path) -> None:
         raise StoreCorrupt(TRUNCATED_VI)
 
 
+WAL_LOST_VI = ("Tệp nhật ký ghi ({name}-wal) bị mất sau khi máy tắt đột ngột: {frames} trang "
+               "thay đổi gần nhất chưa kịp ghi vào tệp chính nên có thể đã mất.")
+_SHM_VERSION = 3007000
+
+
+def wal_lost_frames(path: Path) -> int:
+    """Committed WAL frames not yet copied into ``path`` whose ``-wal`` file is gone (0: none).
+
+    Read from the ``-shm`` index a crash leaves behind (a clean close deletes both files).
+    Call before anything opens the store: the first connection resets a stale index.
+    """
+    shm, wal = path.with_name(path.name + "-shm"), path.with_name(path.name + "-wal")
+    if wal.exists() or not shm.exists() or shm.stat().st_size < 136:
+        return 0
+    with shm.open("rb") as f:
+        head = f.read(136)
+    version, init, max_frame = struct.unpack("=I8xB3xI", head[:20])
+    backfilled = struct.unpack("=I", head[96:100])[0]
+    if version != _SHM_VERSION or not init:
+        return 0
+    return max(0, int(max_frame) - int(backfilled))
+
+
 def _finish_checkpoint(path: Path) -> bool:
     """Copy the WAL into the main file; False when a reader kept it from completing."""
     try:

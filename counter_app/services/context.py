@@ -17,7 +17,7 @@ from counter_app.services.intake import IntakeService
 from counter_app.services.queue import QueueService
 from counter_app.services.receipts import ReceiptService
 from db.engine import StoreCorrupt, StoreMissing, make_engine
-from db.migrate import upgrade
+from db.migrate import WAL_LOST_VI, upgrade, wal_lost_frames
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,10 @@ def open_services(db_path: Path, clock: Clock | None = None, *,
         what = "bị mất" if not db_path.exists() else "rỗng (0 byte)"
         raise StoreMissing(f"Tệp dữ liệu {db_path.name} {what} nhưng đã có bản sao lưu; phần "
                            "mềm không tự tạo dữ liệu trống thay thế. " + _advice(backups))
+    lost = wal_lost_frames(db_path)
+    if lost and list_backups(backups):  # restoring carries over this file's events: no loss
+        raise StoreCorrupt(WAL_LOST_VI.format(name=db_path.name, frames=lost) + " "
+                           + _advice(backups))
     engine = make_engine(db_path)
     try:
         upgrade(engine)

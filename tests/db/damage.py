@@ -111,3 +111,43 @@ def flip_bit_in_payload(db: Path, event_id: str) -> None:
     digit = next(i for i, b in enumerate(payload) if payload[i - 13:i] == b'"fee_amount":')
     data[at + digit] ^= 0x01
     db.write_bytes(bytes(data))
+
+
+def crash_snapshot_with_wal(store: Store, snap: Path, *, more: int = 50) -> int:
+    """Add ``more`` dossiers that stay in the WAL (no checkpoint), and copy the files as a
+    power cut would leave them. Returns how many events the snapshot holds."""
+    from sqlalchemy import event as sa_event
+
+    from counter_app.services.context import build_services
+    from db.engine import make_engine
+
+    engine = make_engine(store.db)
+    sa_event.listen(engine, "connect",
+                    lambda c, _r: c.execute("PRAGMA wal_autocheckpoint = 0"))
+    svc = build_services(engine, clock())
+    seed_dossiers(engine, svc.clock, more, seed=9)
+    snap.mkdir(parents=True)
+    for side in ("", "-wal", "-shm"):
+        shutil.copyfile(f"{store.db}{side}", snap / f"counter.db{side}")
+    shutil.copytree(store.data_dir / "backups", snap / "backups")
+    with closing(engine.raw_connection()) as raw:
+        n = int(raw.execute("SELECT COUNT(*) FROM event").fetchone()[0])
+    engine.dispose()
+    return n
+
+
+def checkpoint_stopped_by_full_disk(db: Path) -> None:
+    """What a checkpoint leaves when the disk fills while it extends the main file: page 1
+    (the header with the new page count) is written, the pages past the end are not."""
+    wal = Path(f"{db}-wal").read_bytes()
+    size = struct.unpack(">I", wal[8:12])[0]
+    salts = wal[16:24]
+    page1 = None
+    for at in range(32, len(wal) - 24 - size + 1, 24 + size):
+        if wal[at + 8:at + 16] != salts:
+            break
+        if struct.unpack(">I", wal[at:at + 4])[0] == 1:
+            page1 = wal[at + 24:at + 24 + size]
+    assert page1 is not None
+    with db.open("r+b") as f:
+        f.write(page1)
