@@ -81,6 +81,7 @@ def _on_begin(conn: Any) -> None:
     # lock-upgrade deadlocks, and a crash can only ever leave a whole transaction or nothing.
     # Sessions marked read-only (read_session) begin deferred, so under WAL they read a
     # snapshot without waiting for a writer (the GUI's lists never queue behind a sync pass).
+    conn.info.pop(_FULL, None)
     if conn.get_execution_options().get(READ_ONLY):
         conn.exec_driver_sql("BEGIN")
     else:
@@ -98,10 +99,21 @@ def make_engine(path: Path | str, *, pooled: bool = True) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     event.listen(engine, "handle_error", _on_error)
+    event.listen(engine, "before_cursor_execute", _after_full)
     return engine
 
 
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26
+_FULL = "motcua_disk_full"
+
+
+def _after_full(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    # SQLITE_FULL may roll the whole transaction back inside SQLite. A caller that catches the
+    # error and goes on (a savepoint per item) would then run every later statement in
+    # autocommit, each committed alone: half a unit of work. Refuse them instead.
+    if conn.info.get(_FULL) and not statement.startswith("BEGIN") and \
+            not conn.connection.dbapi_connection.in_transaction:
+        raise StoreFull()
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -130,6 +142,8 @@ def _on_error(ctx: Any) -> None:
     # (services, sync, demo seeding, migrations) gets StoreFull / StoreCorrupt with Vietnamese
     # text, never an OperationalError. The original goes to the log, not to the official.
     orig = ctx.original_exception
+    if is_disk_full(orig) and ctx.connection is not None:
+        ctx.connection.info[_FULL] = True
     raise_if_disk_full(orig)
     if getattr(orig, "sqlite_errorcode", None) in (SQLITE_CORRUPT, SQLITE_NOTADB):
         log.error("store damaged: %s", orig)
