@@ -24,7 +24,7 @@ from counter_app.services.context import AppServices, build_services, open_servi
 from counter_app.services.demo import DEMO_ADMIN, ensure_demo_ward, seed_dossiers
 from counter_app.sync import store as sync_store
 from counter_app.sync.protocol import ChangesPage
-from db.engine import StoreFull, is_disk_full, make_engine
+from db.engine import StoreFull, make_engine
 
 Writer = Callable[[AppServices, int], object]
 
