@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from counter_app.config import Settings
+from db.salvage import LostEvent
 
 STORE_COMMANDS = ("restore",)
 _SHOW = 20
@@ -22,6 +23,20 @@ def _listed(values: Iterable[object]) -> str:
     items = [str(v) for v in values]
     more = f" … (+{len(items) - _SHOW})" if len(items) > _SHOW else ""
     return ", ".join(items[:_SHOW]) + more
+
+
+def _lost_names(lost: Sequence[LostEvent]) -> str:
+    """Named ones as ``#seq event_id``; rows nothing names any more as ranges of row numbers."""
+    named = [f"#{e.device_seq} {e.event_id}" for e in lost if e.event_id is not None]
+    rows = [e.row_id for e in lost if e.event_id is None]
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    unnamed = [f"dòng {a}" if a == b else f"dòng {a}–{b}" for a, b in spans]
+    return _listed(named + [f"{x} (không còn mã)" for x in unnamed])
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -45,9 +60,10 @@ def run_check(args: argparse.Namespace) -> int:
     for _ in iter_outbox(settings.db_path, report):
         pass
     if report.bad_hash or report.lost:
-        print(f"Lỗi: {len(report.bad_hash)} sự kiện có nội dung không khớp mã kiểm tra SHA-256 "
-              f"(số thứ tự: {_listed(report.bad_hash)}); {len(report.lost)} sự kiện không đọc "
-              f"được. {refusal_advice(settings.backup_dir)}")
+        found = [f"{len(report.bad_hash)} sự kiện có nội dung không khớp mã kiểm tra SHA-256 "
+                 f"(số thứ tự: {_listed(report.bad_hash)})"] if report.bad_hash else []
+        found += [f"{len(report.lost)} sự kiện không đọc được"] if report.lost else []
+        print(f"Lỗi: {'; '.join(found)}. {refusal_advice(settings.backup_dir)}")
         return 1
     print(f"Dữ liệu nguyên vẹn (quick_check: ok; {report.read} sự kiện khớp mã SHA-256).")
     return 0
@@ -65,10 +81,8 @@ def run_export_outbox(args: argparse.Namespace) -> int:
         raise BackupFailed(f"{exc.message_vi} {refusal_advice(settings.backup_dir)}") from exc
     print(f"Đã xuất {report.read}/{report.expected} sự kiện vào {args.out}")
     if report.lost:
-        names = [f"#{e.device_seq if e.device_seq is not None else '?'} "
-                 f"{e.event_id or '(không rõ mã)'}" for e in report.lost]
         print(f"  Không đọc được {len(report.lost)} sự kiện (trang dữ liệu hỏng): "
-              f"{_listed(names)}")
+              f"{_lost_names(report.lost)}")
     if report.bad_hash:
         print(f"  {len(report.bad_hash)} sự kiện có nội dung không khớp mã SHA-256 (đã xuất, "
               f"đánh dấu \"hash_ok\": false): số thứ tự {_listed(report.bad_hash)}")

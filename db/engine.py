@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-log = logging.getLogger(__name__)
+log = logging.getLogger(__name__)  # details for the log file; the official gets message_vi
 
 BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "motcua_read_only"
@@ -133,7 +133,7 @@ def is_disk_full(exc: BaseException) -> bool:
 def raise_if_disk_full(exc: BaseException) -> None:
     """Raise StoreFull (from ``exc``) when ``exc`` is a full disk; for raw sqlite3 paths."""
     if is_disk_full(exc):
-        log.error("disk full: %s", exc)
+        log.info("disk full: %s", exc)
         raise StoreFull() from exc
 
 
@@ -146,7 +146,7 @@ def _on_error(ctx: Any) -> None:
         ctx.connection.info[_FULL] = True
     raise_if_disk_full(orig)
     if getattr(orig, "sqlite_errorcode", None) in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        log.error("store damaged: %s", orig)
+        log.info("store damaged: %s", orig)
         raise StoreCorrupt(CORRUPT_VI) from orig
 
 

@@ -94,7 +94,7 @@ def check_file(path: Path) -> None:
     if wal.exists() and wal.stat().st_size > _WAL_HEADER and not _finish_checkpoint(path):
         return  # another process holds the store open and is using it: nothing to judge
     if _header_shortfall(path):
-        log.error("store truncated: header is %d bytes ahead of %s", short, path)
+        log.info("store truncated: header is %d bytes ahead of %s", short, path)
         raise StoreCorrupt(TRUNCATED_VI)
 
 
@@ -131,7 +131,7 @@ def _finish_checkpoint(path: Path) -> bool:
             conn.close()
     except sqlite3.Error as exc:
         raise_if_disk_full(exc)
-        log.error("checkpoint at start failed: %s", exc)
+        log.info("checkpoint at start failed: %s", exc)
         raise StoreCorrupt(UNREADABLE_VI) from exc
     return not busy
 
@@ -147,10 +147,10 @@ def check_integrity(engine: Engine) -> None:
     except StoreCorrupt:
         raise
     except Exception as exc:  # not a database, truncated, ...
-        log.error("quick_check could not run: %s", exc)
+        log.info("quick_check could not run: %s", exc)
         raise StoreCorrupt(UNREADABLE_VI) from exc
     if rows != ["ok"]:
-        log.error("quick_check: %s", "; ".join(rows[:20]))
+        log.info("quick_check: %s", "; ".join(rows[:20]))
         raise StoreCorrupt(DAMAGED_VI)
 
 
@@ -164,7 +164,7 @@ def upgrade(engine: Engine) -> None:
     except StoreError:
         raise
     except Exception as exc:
-        log.error("reading the schema version failed: %s", exc)
+        log.info("reading the schema version failed: %s", exc)
         raise StoreCorrupt(UNREADABLE_VI) from exc
     if current == head_revision():
         return

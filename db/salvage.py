@@ -83,7 +83,7 @@ def _try_open(db_path: Path) -> sqlite3.Connection | None:
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
-        log.warning("salvage: schema unreadable (%s): reading pages directly", exc)
+        log.info("salvage: schema unreadable (%s): reading pages directly", exc)
         conn.close()
         return None
     return conn
@@ -144,7 +144,7 @@ def _upper_bound(conn: sqlite3.Connection) -> int:
         try:
             v = conn.execute(sql).fetchone()
         except sqlite3.Error as exc:
-            log.warning("salvage: %s failed: %s", sql, exc)
+            log.info("salvage: %s failed: %s", sql, exc)
             continue
         if v and v[0] is not None:
             best = max(best, int(v[0]))
@@ -213,7 +213,7 @@ def _index_scan(conn: sqlite3.Connection, sql: str, wanted: set[int]) -> dict[in
             if rid in wanted:
                 out[rid] = v
     except sqlite3.Error as exc:
-        log.warning("salvage: index scan stopped: %s", exc)
+        log.info("salvage: index scan stopped: %s", exc)
     return out
 
 

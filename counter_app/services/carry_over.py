@@ -73,7 +73,7 @@ def carry_over(aside: Path, engine: Engine, now: datetime) -> CarryReport:
             conn.execute(text("UPDATE device_state SET last_device_seq = MAX(last_device_seq, "
                               "(SELECT COALESCE(MAX(device_seq), 0) FROM event)) WHERE id = 1"))
     except Unopenable:
-        log.warning("store set aside %s cannot be opened: nothing to carry over", aside)
+        log.info("store set aside %s cannot be opened: nothing to carry over", aside)
         return CarryReport()
     return CarryReport(sal.read, acc.carried, acc.updated, acc.dossiers, tuple(acc.not_applied),
                        tuple(acc.conflicts), tuple(sal.lost), tuple(sal.bad_hash),
@@ -145,7 +145,7 @@ def _copy_identity(aside: Path, conn: Connection) -> None:
                 cur = src.execute(f"SELECT * FROM {table} WHERE id = 1")
                 row = cur.fetchone()
             except sqlite3.Error as exc:
-                log.warning("carry over: %s unreadable in the store set aside: %s", table, exc)
+                log.info("carry over: %s unreadable in the store set aside: %s", table, exc)
                 continue
             if row is None:
                 continue
