@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
-from db.engine import StoreCorrupt, StoreError, StoreTooNew, raise_if_disk_full
+from db.engine import StoreCorrupt, StoreFull, StoreTooNew, raise_if_disk_full
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -144,7 +144,7 @@ def check_integrity(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
-    except StoreCorrupt:
+    except StoreFull:
         raise
     except Exception as exc:  # not a database, truncated, ...
         log.info("quick_check could not run: %s", exc)
@@ -161,7 +161,7 @@ def upgrade(engine: Engine) -> None:
         check_file(Path(db_file))
     try:
         current = current_revision(engine)
-    except StoreError:
+    except StoreFull:
         raise
     except Exception as exc:
         log.info("reading the schema version failed: %s", exc)
