@@ -95,9 +95,17 @@ def _set_aside(db_path: Path, now: datetime) -> Path | None:
     aside = _aside_name(db_path, now)
     if any(_side(aside, s).exists() for s in SIDES):
         raise RestoreFailed(f"Đã có {aside.name}: hãy đợi một giây rồi chạy lại lệnh.")
-    for s in SIDES:
-        if _side(db_path, s).exists():
-            _side(db_path, s).rename(_side(aside, s))
+    moved: list[str] = []
+    try:
+        for s in SIDES:
+            if _side(db_path, s).exists():
+                _side(db_path, s).rename(_side(aside, s))
+                moved.append(s)
+    except OSError as exc:  # Windows: a window of the app still holds the file open
+        for s in moved:
+            _side(aside, s).rename(_side(db_path, s))
+        raise RestoreFailed("Không đổi tên được tệp dữ liệu đang dùng: hãy đóng mọi cửa sổ của "
+                            "phần mềm (quầy, máy lấy số, màn hình sảnh) rồi chạy lại lệnh.") from exc
     return aside
 
 
