@@ -93,19 +93,20 @@ def salvage_events(db_path: Path, report: SalvageReport) -> Iterator[dict[str, A
     """Every readable event, each with ``hash_ok``: in rowid (= device) order through SQLite,
     then the rows only a page scan could reach (``db.salvage_pages``), in rowid order."""
     conn = _try_open(db_path)
-    bad_ids: list[int] = []
+    holes = _Holes()
     if conn is not None:
         try:
-            yield from _emit(_read_all(conn, report, bad_ids), report)
-            report.lost = _name_lost(conn, bad_ids)
+            yield from _emit(_read_all(conn, report, holes), report)
+            report.lost = _name_lost(conn, holes.ids)
         finally:
             conn.close()
-    if conn is not None and not bad_ids:
+    if conn is not None and not holes.ids and holes.tail_after is None:
         return
-    wanted = set(bad_ids) if conn is not None else None
     found: dict[int, list[Any]] = {}
+    wanted, tail = set(holes.ids), holes.tail_after
     for rowid, cols in scan_event_rows(db_path):
-        if (wanted is None or rowid in wanted) and rowid not in found:
+        missing = conn is None or rowid in wanted or (tail is not None and rowid > tail)
+        if missing and rowid not in found:
             found[rowid] = cols
     yield from _emit((_row((rid, *found[rid])) for rid in sorted(found)), report)
     report.lost = [e for e in report.lost if e.row_id not in found]
@@ -119,6 +120,14 @@ def salvage_events(db_path: Path, report: SalvageReport) -> Iterator[dict[str, A
     report.expected = max(report.expected, report.read + len(report.lost))
 
 
+@dataclass
+class _Holes:
+    """Rows the SQL read could not get: single rowids, and everything past ``tail_after``."""
+
+    ids: list[int] = field(default_factory=list)
+    tail_after: int | None = None
+
+
 def _emit(rows: Iterator[dict[str, Any]], report: SalvageReport) -> Iterator[dict[str, Any]]:
     for row in rows:
         report.read += 1
@@ -128,13 +137,13 @@ def _emit(rows: Iterator[dict[str, Any]], report: SalvageReport) -> Iterator[dic
 
 
 def _read_all(conn: sqlite3.Connection, report: SalvageReport,
-              bad_ids: list[int]) -> Iterator[dict[str, Any]]:
+              holes: _Holes) -> Iterator[dict[str, Any]]:
     report.expected = _upper_bound(conn)
     lo = 0
     while lo < report.expected:
-        yield from _read_range(conn, lo, min(lo + _RANGE, report.expected), bad_ids)
+        yield from _read_range(conn, lo, min(lo + _RANGE, report.expected), holes)
         lo += _RANGE
-    yield from _read_range(conn, report.expected, None, bad_ids)  # past the known bound
+    yield from _read_range(conn, report.expected, None, holes)  # past the known bound
 
 
 def _upper_bound(conn: sqlite3.Connection) -> int:
@@ -156,7 +165,7 @@ def _select(where: str) -> str:
 
 
 def _read_range(conn: sqlite3.Connection, lo: int, hi: int | None,
-                bad_ids: list[int]) -> list[dict[str, Any]]:
+                holes: _Holes) -> list[dict[str, Any]]:
     """Rows with lo < id <= hi; on a damaged page, one row at a time."""
     try:
         if hi is None:
@@ -165,14 +174,15 @@ def _read_range(conn: sqlite3.Connection, lo: int, hi: int | None,
             raw = conn.execute(_select("id > ? AND id <= ?"), (lo, hi)).fetchall()
         return [_row(r) for r in raw]
     except sqlite3.Error:
-        if hi is None:
+        if hi is None:  # past every known bound: only a page scan can tell what is there
+            holes.tail_after = lo
             return []
     out = []
     for rid in range(lo + 1, hi + 1):
         try:
             one = conn.execute(_select("id = ?"), (rid,)).fetchone()
         except sqlite3.Error:
-            bad_ids.append(rid)
+            holes.ids.append(rid)
             continue
         if one is not None:
             out.append(_row(one))
