@@ -7,12 +7,21 @@ semantics of every field; this module is the single source of truth for the shap
 from __future__ import annotations
 
 import re
-from datetime import date
+import unicodedata
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 PROTOCOL_VERSION = 1
 PROTOCOL: Final = "motcua-sync/1"
@@ -27,13 +36,43 @@ DEFAULT_PULL_LIMIT = 500
 SKEW_WARN_SECONDS = 300
 """Beyond this clock difference the server flags the device (never blocks it)."""
 
-EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+MAX_DEVICE_SEQ = 2**31 - 1
+"""Highest ``device_seq`` (the server's watermark columns are 32-bit: 2 billion events)."""
+MAX_CURSOR = 2**63 - 1
+"""Highest pull cursor (change-log seqs are signed 64-bit)."""
+EARLIEST: Final = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST: Final = datetime(2200, 1, 1, tzinfo=UTC)
+"""Every instant on the wire lies in [EARLIEST, LATEST): a device clock reset to 1970 still
+passes (intake never blocks on a wrong clock), year 1 or 9999 is garbage."""
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+"""Every calendar day on the wire (birth dates included) lies in this range."""
+MAX_COUNT = 1000  # sets, document copies, counter numbers, components of one dossier
+MAX_HOURS = 100_000  # a processing time in working hours
+MAX_MONEY = 1_000_000_000  # a fee in đồng
+MAX_LINE = 10_000_000  # a ledger line number
+
+EVENT_TYPE_RE = re.compile(r"\A[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\Z")
 """Well-formed event type names, e.g. ``dossier.received``; unknown but well-formed types are
 stored as applied events (forward compatibility), malformed ones are rejected."""
 MATERIALIZED_TYPES = frozenset({"dossier.received"})
 """Event types the server turns into rows of its own (today: the ward's dossiers)."""
 
-_Str = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+def _plain_text(value: str) -> str:
+    """Refuse control characters (but tab, CR, LF) and lone surrogates: no counter types
+    them (``counter_app.domain.text`` rejects them) and PostgreSQL cannot store a NUL."""
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n":
+            raise ValueError(f"control character U+{ord(ch):04X} in text")
+    return value
+
+
+Instant = Annotated[AwareDatetime, Field(ge=EARLIEST, lt=LATEST)]
+"""An aware date-time in [1970-01-01, 2200-01-01) UTC."""
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+"""A calendar day in 1900-01-01 .. 2199-12-31."""
+_Str = Annotated[str, StringConstraints(min_length=1, max_length=200),
+                 AfterValidator(_plain_text)]
 _Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -44,6 +83,7 @@ class RejectReason(StrEnum):
     BAD_JSON = "bad_json"  # payload is not a JSON object
     NOT_CANONICAL = "not_canonical"  # valid JSON but not canonical_json's exact text
     BAD_TYPE = "bad_type"  # malformed event type name
+    INVALID_EVENT = "invalid_event"  # the event's envelope breaks EventIn (bounds, types)
     INVALID_PAYLOAD = "invalid_payload"  # a known type whose payload misses/garbles fields
     CODE_OUT_OF_RANGE = "code_out_of_range"  # dossier code outside the device's reserved block
     CODE_COLLISION = "code_collision"  # the ward already has this code for another dossier
@@ -80,14 +120,14 @@ class EventIn(_Wire):
     """One outbox event exactly as stored on the device."""
 
     event_id: UUID
-    device_seq: int = Field(ge=1)
+    device_seq: int = Field(ge=1, le=MAX_DEVICE_SEQ, strict=True)
     entity_type: _Str
     entity_uid: _Str
     type: _Str
     payload: Annotated[str, StringConstraints(max_length=1_000_000)]
     """The canonical JSON text, byte for byte as the device hashed it."""
     payload_hash: _Hash
-    device_time: AwareDatetime
+    device_time: Instant
 
 
 class PushRequest(_Wire):
@@ -95,7 +135,7 @@ class PushRequest(_Wire):
 
     device_id: UUID
     events: list[EventIn] = Field(max_length=MAX_BATCH)
-    client_time: AwareDatetime
+    client_time: Instant
 
 
 class ItemVerdict(_Wire):
@@ -207,9 +247,10 @@ class EnrolResponse(_Reply):
 class DossierStatusIn(_Wire):
     """Admin/upstream decision on a dossier's status (national TrangThaiHoSo 1..10)."""
 
-    status: int = Field(ge=1, le=10)
-    reason: Annotated[str, StringConstraints(max_length=2000)] = ""
-    at: AwareDatetime | None = None
+    status: int = Field(ge=1, le=10, strict=True)
+    reason: Annotated[str, StringConstraints(max_length=2000),
+                      AfterValidator(_plain_text)] = ""
+    at: Instant | None = None
 
 
 class ErrorBody(_Reply):
@@ -227,7 +268,7 @@ _AgencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20)]
 class CalendarOverrideIn(_Wire):
     """Admin: a day off or a swapped working day for some wards (default: every ward)."""
 
-    day: date
+    day: Day
     kind: CalendarKind
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     wards: list[_AgencyCode] | None = Field(default=None, min_length=1)
@@ -278,10 +319,10 @@ class ComponentRecord(BaseModel):
     """A document handed in with a dossier."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-    name: str
-    originals: int = 0
-    certified_copies: int = 0
-    photocopies: int = 0
+    name: Annotated[str, AfterValidator(_plain_text)]
+    originals: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
+    certified_copies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
+    photocopies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
 
 
 class DossierRecord(BaseModel):
@@ -296,8 +337,8 @@ class DossierRecord(BaseModel):
     procedure_code: Annotated[str, StringConstraints(min_length=1, max_length=60)]
     procedure_name: str
     field_code: str = ""
-    status: int = Field(ge=1, le=10)
-    channel: int = Field(ge=1, le=3)
+    status: int = Field(ge=1, le=10, strict=True)
+    channel: int = Field(ge=1, le=3, strict=True)
     applicant_name: str = ""
     id_number: str = ""
     birth_date: str | None = None
@@ -305,32 +346,58 @@ class DossierRecord(BaseModel):
     address: str = ""
     phone: str = ""
     email: str = ""
-    sets_count: int = 1
+    sets_count: int = Field(default=1, ge=1, le=MAX_COUNT, strict=True)
     processing_text: str = ""
     duration_kind: str = ""
-    duration_hours: int = 0
-    received_at: AwareDatetime
-    due_at: AwareDatetime
-    finished_at: AwareDatetime | None = None
-    returned_at: AwareDatetime | None = None
+    duration_hours: int = Field(default=0, ge=0, le=MAX_HOURS, strict=True)
+    received_at: Instant
+    due_at: Instant
+    finished_at: Instant | None = None
+    returned_at: Instant | None = None
     result_delivery: str = "counter"
-    fee_amount: int = 0
+    fee_amount: int = Field(default=0, ge=0, le=MAX_MONEY, strict=True)
     ledger_book: str = ""
-    ledger_line: int = 0
+    ledger_line: int = Field(default=0, ge=0, le=MAX_LINE, strict=True)
     official_name: str = ""
-    counter_no: int = 0
+    counter_no: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
     device_id: str = ""
     ticket_uid: str | None = None
     note: str = ""
-    components: list[ComponentRecord] = Field(default_factory=list)
+    components: list[ComponentRecord] = Field(default_factory=list, max_length=MAX_COUNT)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _texts(cls, value: Any) -> Any:
+        return _plain_text(value) if isinstance(value, str) else value
+
+    @field_validator("birth_date", mode="after")
+    @classmethod
+    def _birth_date(cls, value: str | None) -> str | None:
+        """Empty, or an ISO day (``YYYY-MM-DD``) in FIRST_DAY .. LAST_DAY."""
+        if value:
+            day = date.fromisoformat(value) if len(value) == 10 else None
+            if day is None or not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError("birth_date is not a YYYY-MM-DD day in 1900..2199")
+        return value
+
 
 
 __all__ = [
     "API_PREFIX",
     "DEFAULT_PULL_LIMIT",
+    "EARLIEST",
     "EVENT_TYPE_RE",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "LATEST",
     "MATERIALIZED_TYPES",
     "MAX_BATCH",
+    "MAX_COUNT",
+    "MAX_CURSOR",
+    "MAX_DEVICE_SEQ",
+    "MAX_HOURS",
+    "MAX_LINE",
+    "MAX_MONEY",
     "MAX_PULL_LIMIT",
     "PROTOCOL",
     "PROTOCOL_VERSION",
@@ -347,6 +414,7 @@ __all__ = [
     "ChangesPage",
     "CodeRangeOut",
     "ComponentRecord",
+    "Day",
     "DeviceStatus",
     "DossierRecord",
     "DossierStatusIn",
@@ -355,6 +423,7 @@ __all__ = [
     "ErrorBody",
     "EventIn",
     "Gap",
+    "Instant",
     "ItemVerdict",
     "PublishedVersion",
     "PushRequest",
