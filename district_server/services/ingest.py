@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -73,11 +73,16 @@ def split_items(items: list[dict[str, Any]]) -> tuple[list[EventIn], list[BadIte
             except (KeyError, TypeError, ValueError, AttributeError):
                 return [], None
             seq = raw.get("device_seq")
-            usable = type(seq) is int and 1 <= seq <= MAX_DEVICE_SEQ
             fields = ", ".join(".".join(str(p) for p in e["loc"]) or "event"
                                for e in exc.errors()[:5])
-            bad.append(BadItem(event_id, seq if usable else 0, f"bad fields: {fields}"))
+            bad.append(BadItem(event_id, seq if _usable_seq(seq) else 0,
+                               f"bad fields: {fields}"))
     return good, bad
+
+
+def _usable_seq(seq: Any) -> TypeGuard[int]:
+    """A seq the watermark can count (else the rejection is recorded under seq 0)."""
+    return type(seq) is int and 1 <= seq <= MAX_DEVICE_SEQ
 
 
 def _pairs(rows: Sequence[Row[Any, Any]]) -> dict[Any, Any]:
