@@ -7,20 +7,28 @@ semantics of every field; this module is the single source of truth for the shap
 from __future__ import annotations
 
 import re
-import unicodedata
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from counter_app.sync.bounds import (
+    EARLIEST,
+    FIRST_DAY,
+    LAST_DAY,
+    LATEST,
+    MAX_COUNT,
+    MAX_CURSOR,
+    MAX_DEVICE_SEQ,
+    MAX_HOURS,
+    MAX_LINE,
+    MAX_MONEY,
+    Day,
+    Instant,
+    PlainText,
+    plain_text,
 )
 
 PROTOCOL_VERSION = 1
@@ -36,21 +44,6 @@ DEFAULT_PULL_LIMIT = 500
 SKEW_WARN_SECONDS = 300
 """Beyond this clock difference the server flags the device (never blocks it)."""
 
-MAX_DEVICE_SEQ = 2**31 - 1
-"""Highest ``device_seq`` (the server's watermark columns are 32-bit: 2 billion events)."""
-MAX_CURSOR = 2**63 - 1
-"""Highest pull cursor (change-log seqs are signed 64-bit)."""
-EARLIEST: Final = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST: Final = datetime(2200, 1, 1, tzinfo=UTC)
-"""Every instant on the wire lies in [EARLIEST, LATEST): a device clock reset to 1970 still
-passes (intake never blocks on a wrong clock), year 1 or 9999 is garbage."""
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
-"""Every calendar day on the wire (birth dates included) lies in this range."""
-MAX_COUNT = 1000  # sets, document copies, counter numbers, components of one dossier
-MAX_HOURS = 100_000  # a processing time in working hours
-MAX_MONEY = 1_000_000_000  # a fee in đồng
-MAX_LINE = 10_000_000  # a ledger line number
-
 EVENT_TYPE_RE = re.compile(r"\A[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\Z")
 """Well-formed event type names, e.g. ``dossier.received``; unknown but well-formed types are
 stored as applied events (forward compatibility), malformed ones are rejected."""
@@ -58,21 +51,7 @@ MATERIALIZED_TYPES = frozenset({"dossier.received"})
 """Event types the server turns into rows of its own (today: the ward's dossiers)."""
 
 
-def _plain_text(value: str) -> str:
-    """Refuse control characters (but tab, CR, LF) and lone surrogates: no counter types
-    them (``counter_app.domain.text`` rejects them) and PostgreSQL cannot store a NUL."""
-    for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n":
-            raise ValueError(f"control character U+{ord(ch):04X} in text")
-    return value
-
-
-Instant = Annotated[AwareDatetime, Field(ge=EARLIEST, lt=LATEST)]
-"""An aware date-time in [1970-01-01, 2200-01-01) UTC."""
-Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
-"""A calendar day in 1900-01-01 .. 2199-12-31."""
-_Str = Annotated[str, StringConstraints(min_length=1, max_length=200),
-                 AfterValidator(_plain_text)]
+_Str = Annotated[str, StringConstraints(min_length=1, max_length=200), PlainText]
 _Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -228,8 +207,10 @@ class EnrolRequest(_Wire):
     """A device asks to join a ward with the one-time code an administrator gave it."""
 
     code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
-    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    app_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100),
+                           PlainText]
+    app_version: Annotated[str, StringConstraints(min_length=1, max_length=40),
+                           PlainText]
 
 
 class EnrolResponse(_Reply):
@@ -249,7 +230,7 @@ class DossierStatusIn(_Wire):
 
     status: int = Field(ge=1, le=10, strict=True)
     reason: Annotated[str, StringConstraints(max_length=2000),
-                      AfterValidator(_plain_text)] = ""
+                      PlainText] = ""
     at: Instant | None = None
 
 
@@ -319,7 +300,7 @@ class ComponentRecord(BaseModel):
     """A document handed in with a dossier."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-    name: Annotated[str, AfterValidator(_plain_text)]
+    name: Annotated[str, PlainText]
     originals: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
     certified_copies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
     photocopies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
@@ -368,7 +349,7 @@ class DossierRecord(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _texts(cls, value: Any) -> Any:
-        return _plain_text(value) if isinstance(value, str) else value
+        return plain_text(value) if isinstance(value, str) else value
 
     @field_validator("birth_date", mode="after")
     @classmethod

@@ -233,3 +233,11 @@ def test_a_body_hashed_as_the_device_does_is_still_accepted(harness: Harness) ->
     ev = dev.event(payload=payload)
     assert ev["payload_hash"] == payload_hash(text)
     assert harness.push(dev, [ev]).json()["acked"] == [ev["event_id"]]
+
+
+def test_enrolment_refuses_control_characters(harness: Harness) -> None:
+    code = harness.enrol_code(WARD_A)
+    r = harness.client.post("/api/v1/enrol", json={"code": code, "device_name": "Quầy\u00001",
+                                                    "app_version": "0.1.0"})
+    assert r.status_code == 422
+    assert harness.scalar("SELECT COUNT(*) FROM devices") == 0
