@@ -17,8 +17,17 @@ def record(engine: Engine, *, now: datetime, actor: str, action: str, status: in
     """Append one audit row (committed even when the request itself was refused)."""
     with engine.begin() as conn:
         conn.execute(insert(AUDIT).values(
-            at=to_db(now), actor=actor, action=action, status=status, reason=reason[:500],
-            device_id=device_id, ward_code=ward_code, ip=ip, path=path[:300]))
+            at=to_db(now), actor=actor, action=action, status=status,
+            reason=_storable(reason[:500]), device_id=device_id, ward_code=ward_code,
+            ip=_storable(ip), path=_storable(path[:300])))
+
+
+def _storable(text: str) -> str:
+    """Refused input echoed in an audit row: NUL and lone surrogates made visible, since
+    PostgreSQL (and UTF-8) cannot store them and the audit must never fail."""
+    if "\x00" not in text and text.isprintable():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def identify(engine: Engine, token: str | None) -> tuple[str | None, str | None]:

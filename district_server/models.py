@@ -71,10 +71,13 @@ class ServerEvent(ServerModel, table=True):
     """An applied device event; identity is the device-made event_id."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("device_id", "device_seq", name="uq_events_device_seq"),)
+    # event_id is unique per ward, not globally: a push's answer never depends on another
+    # ward's data (docs/sync-protocol.md, "Idempotency").
+    __table_args__ = (UniqueConstraint("device_id", "device_seq", name="uq_events_device_seq"),
+                      UniqueConstraint("ward_id", "event_id", name="uq_events_ward_event"))
     id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(
         Integer, "sqlite"), primary_key=True, autoincrement=True))
-    event_id: str = Field(unique=True, max_length=36)
+    event_id: str = Field(max_length=36)
     device_id: str = Field(max_length=36)
     device_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     ward_id: int = Field(index=True)
@@ -92,7 +95,8 @@ class QuarantinedEvent(ServerModel, table=True):
     """A second payload under an existing event_id: kept for review, never applied."""
 
     __tablename__ = "quarantined_events"
-    __table_args__ = (UniqueConstraint("event_id", "payload_hash", name="uq_quarantine"),)
+    __table_args__ = (UniqueConstraint("ward_id", "event_id", "payload_hash",
+                                       name="uq_quarantine"),)
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(max_length=36, index=True)
     device_id: str = Field(max_length=36)
@@ -125,11 +129,12 @@ class ServerDossier(ServerModel, table=True):
     """A ward's dossier, materialised from ``dossier.received`` (or created upstream)."""
 
     __tablename__ = "dossiers"
-    __table_args__ = (UniqueConstraint("ward_id", "code", name="uq_dossiers_ward_code"),)
+    __table_args__ = (UniqueConstraint("ward_id", "code", name="uq_dossiers_ward_code"),
+                      UniqueConstraint("ward_id", "uid", name="uq_dossiers_ward_uid"))
     id: int | None = Field(default=None, primary_key=True)
     ward_id: int = Field(foreign_key="wards.id")
     code: str = Field(max_length=40)
-    uid: str = Field(unique=True, max_length=36)
+    uid: str = Field(max_length=36)
     verify_token: str = Field(max_length=40)
     procedure_code: str = Field(max_length=60, index=True)
     procedure_name: str

@@ -12,7 +12,24 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from counter_app.sync.bounds import (
+    EARLIEST,
+    FIRST_DAY,
+    LAST_DAY,
+    LATEST,
+    MAX_COUNT,
+    MAX_CURSOR,
+    MAX_DEVICE_SEQ,
+    MAX_HOURS,
+    MAX_LINE,
+    MAX_MONEY,
+    Day,
+    Instant,
+    PlainText,
+    plain_text,
+)
 
 PROTOCOL_VERSION = 1
 PROTOCOL: Final = "motcua-sync/1"
@@ -27,13 +44,14 @@ DEFAULT_PULL_LIMIT = 500
 SKEW_WARN_SECONDS = 300
 """Beyond this clock difference the server flags the device (never blocks it)."""
 
-EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+EVENT_TYPE_RE = re.compile(r"\A[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\Z")
 """Well-formed event type names, e.g. ``dossier.received``; unknown but well-formed types are
 stored as applied events (forward compatibility), malformed ones are rejected."""
 MATERIALIZED_TYPES = frozenset({"dossier.received"})
 """Event types the server turns into rows of its own (today: the ward's dossiers)."""
 
-_Str = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+_Str = Annotated[str, StringConstraints(min_length=1, max_length=200), PlainText]
 _Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -44,6 +62,7 @@ class RejectReason(StrEnum):
     BAD_JSON = "bad_json"  # payload is not a JSON object
     NOT_CANONICAL = "not_canonical"  # valid JSON but not canonical_json's exact text
     BAD_TYPE = "bad_type"  # malformed event type name
+    INVALID_EVENT = "invalid_event"  # the event's envelope breaks EventIn (bounds, types)
     INVALID_PAYLOAD = "invalid_payload"  # a known type whose payload misses/garbles fields
     CODE_OUT_OF_RANGE = "code_out_of_range"  # dossier code outside the device's reserved block
     CODE_COLLISION = "code_collision"  # the ward already has this code for another dossier
@@ -80,14 +99,14 @@ class EventIn(_Wire):
     """One outbox event exactly as stored on the device."""
 
     event_id: UUID
-    device_seq: int = Field(ge=1)
+    device_seq: int = Field(ge=1, le=MAX_DEVICE_SEQ, strict=True)
     entity_type: _Str
     entity_uid: _Str
     type: _Str
     payload: Annotated[str, StringConstraints(max_length=1_000_000)]
     """The canonical JSON text, byte for byte as the device hashed it."""
     payload_hash: _Hash
-    device_time: AwareDatetime
+    device_time: Instant
 
 
 class PushRequest(_Wire):
@@ -95,7 +114,7 @@ class PushRequest(_Wire):
 
     device_id: UUID
     events: list[EventIn] = Field(max_length=MAX_BATCH)
-    client_time: AwareDatetime
+    client_time: Instant
 
 
 class ItemVerdict(_Wire):
@@ -188,8 +207,10 @@ class EnrolRequest(_Wire):
     """A device asks to join a ward with the one-time code an administrator gave it."""
 
     code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
-    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    app_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100),
+                           PlainText]
+    app_version: Annotated[str, StringConstraints(min_length=1, max_length=40),
+                           PlainText]
 
 
 class EnrolResponse(_Reply):
@@ -207,9 +228,10 @@ class EnrolResponse(_Reply):
 class DossierStatusIn(_Wire):
     """Admin/upstream decision on a dossier's status (national TrangThaiHoSo 1..10)."""
 
-    status: int = Field(ge=1, le=10)
-    reason: Annotated[str, StringConstraints(max_length=2000)] = ""
-    at: AwareDatetime | None = None
+    status: int = Field(ge=1, le=10, strict=True)
+    reason: Annotated[str, StringConstraints(max_length=2000),
+                      PlainText] = ""
+    at: Instant | None = None
 
 
 class ErrorBody(_Reply):
@@ -227,7 +249,7 @@ _AgencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20)]
 class CalendarOverrideIn(_Wire):
     """Admin: a day off or a swapped working day for some wards (default: every ward)."""
 
-    day: date
+    day: Day
     kind: CalendarKind
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     wards: list[_AgencyCode] | None = Field(default=None, min_length=1)
@@ -278,10 +300,10 @@ class ComponentRecord(BaseModel):
     """A document handed in with a dossier."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-    name: str
-    originals: int = 0
-    certified_copies: int = 0
-    photocopies: int = 0
+    name: Annotated[str, PlainText]
+    originals: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
+    certified_copies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
+    photocopies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
 
 
 class DossierRecord(BaseModel):
@@ -296,8 +318,8 @@ class DossierRecord(BaseModel):
     procedure_code: Annotated[str, StringConstraints(min_length=1, max_length=60)]
     procedure_name: str
     field_code: str = ""
-    status: int = Field(ge=1, le=10)
-    channel: int = Field(ge=1, le=3)
+    status: int = Field(ge=1, le=10, strict=True)
+    channel: int = Field(ge=1, le=3, strict=True)
     applicant_name: str = ""
     id_number: str = ""
     birth_date: str | None = None
@@ -305,32 +327,58 @@ class DossierRecord(BaseModel):
     address: str = ""
     phone: str = ""
     email: str = ""
-    sets_count: int = 1
+    sets_count: int = Field(default=1, ge=1, le=MAX_COUNT, strict=True)
     processing_text: str = ""
     duration_kind: str = ""
-    duration_hours: int = 0
-    received_at: AwareDatetime
-    due_at: AwareDatetime
-    finished_at: AwareDatetime | None = None
-    returned_at: AwareDatetime | None = None
+    duration_hours: int = Field(default=0, ge=0, le=MAX_HOURS, strict=True)
+    received_at: Instant
+    due_at: Instant
+    finished_at: Instant | None = None
+    returned_at: Instant | None = None
     result_delivery: str = "counter"
-    fee_amount: int = 0
+    fee_amount: int = Field(default=0, ge=0, le=MAX_MONEY, strict=True)
     ledger_book: str = ""
-    ledger_line: int = 0
+    ledger_line: int = Field(default=0, ge=0, le=MAX_LINE, strict=True)
     official_name: str = ""
-    counter_no: int = 0
+    counter_no: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
     device_id: str = ""
     ticket_uid: str | None = None
     note: str = ""
-    components: list[ComponentRecord] = Field(default_factory=list)
+    components: list[ComponentRecord] = Field(default_factory=list, max_length=MAX_COUNT)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _texts(cls, value: Any) -> Any:
+        return plain_text(value) if isinstance(value, str) else value
+
+    @field_validator("birth_date", mode="after")
+    @classmethod
+    def _birth_date(cls, value: str | None) -> str | None:
+        """Empty, or an ISO day (``YYYY-MM-DD``) in FIRST_DAY .. LAST_DAY."""
+        if value:
+            day = date.fromisoformat(value) if len(value) == 10 else None
+            if day is None or not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError("birth_date is not a YYYY-MM-DD day in 1900..2199")
+        return value
+
 
 
 __all__ = [
     "API_PREFIX",
     "DEFAULT_PULL_LIMIT",
+    "EARLIEST",
     "EVENT_TYPE_RE",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "LATEST",
     "MATERIALIZED_TYPES",
     "MAX_BATCH",
+    "MAX_COUNT",
+    "MAX_CURSOR",
+    "MAX_DEVICE_SEQ",
+    "MAX_HOURS",
+    "MAX_LINE",
+    "MAX_MONEY",
     "MAX_PULL_LIMIT",
     "PROTOCOL",
     "PROTOCOL_VERSION",
@@ -347,6 +395,7 @@ __all__ = [
     "ChangesPage",
     "CodeRangeOut",
     "ComponentRecord",
+    "Day",
     "DeviceStatus",
     "DossierRecord",
     "DossierStatusIn",
@@ -355,6 +404,7 @@ __all__ = [
     "ErrorBody",
     "EventIn",
     "Gap",
+    "Instant",
     "ItemVerdict",
     "PublishedVersion",
     "PushRequest",

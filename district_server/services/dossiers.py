@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, literal, select, update
 
 from counter_app.domain.clock import to_db
 from counter_app.domain.codes import parse_dossier_code
@@ -17,6 +17,7 @@ from district_server import audit
 from district_server.services import changelog
 from district_server.tables import DOSSIERS, WARDS
 
+MAX_CODE_LEN = 40  # dossiers.code
 FINISHING = frozenset({Status.NOT_ACCEPTED, Status.STOPPED, Status.PROCESSED, Status.RETURNED})
 
 
@@ -41,6 +42,8 @@ def record_of(row: Any) -> DossierRecord:
 
 def get(engine: Engine, *, ward_id: int, code: str) -> dict[str, Any]:
     """One dossier row of a ward, or DossierNotFound."""
+    if not plausible_code(code):
+        raise DossierNotFound(code)
     with engine.connect() as conn:
         row = conn.execute(select(DOSSIERS).where(
             DOSSIERS.c.ward_id == ward_id,
@@ -49,6 +52,29 @@ def get(engine: Engine, *, ward_id: int, code: str) -> dict[str, Any]:
     if row is None:
         raise DossierNotFound(code)
     return dict(row)
+
+
+def plausible_code(code: str) -> bool:
+    """Whether ``code`` could be stored at all (a NUL or an overlong code never is, and
+    PostgreSQL refuses a NUL in a parameter)."""
+    return len(code) <= MAX_CODE_LEN and "\x00" not in code
+
+
+def verify_token_or(engine: Engine, code: str, dummy: str) -> str:
+    """The verify token of ``code``, else ``dummy``: one query that returns one row either
+    way, a seek in the ``(ward_id, code)`` index (the ward found by the code's agency part),
+    so an existing and an unknown code cost the same. (Filtering on ``code`` alone would scan
+    the table, and stop earlier for a code that exists.)"""
+    agency = agency_of(code)
+    if agency is None:
+        return dummy  # a code that does not parse is never stored
+    ward = select(WARDS.c.id).where(WARDS.c.agency_code == agency).scalar_subquery()
+    known = select(DOSSIERS.c.verify_token).where(
+        DOSSIERS.c.ward_id == ward, DOSSIERS.c.code == code.strip().upper()).scalar_subquery()
+    with engine.connect() as conn:
+        token = conn.execute(select(func.coalesce(known, literal(dummy)))).scalar_one()
+        conn.rollback()
+    return str(token)
 
 
 def find_by_code(engine: Engine, code: str) -> dict[str, Any] | None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, Row, RowMapping, delete, literal, select, union_all, update
 
 from counter_app.domain.clock import to_db
 from counter_app.sync.protocol import (
+    MAX_BATCH,
+    MAX_DEVICE_SEQ,
     SKEW_WARN_SECONDS,
     EventIn,
+    Instant,
     ItemVerdict,
     PushRequest,
     PushResult,
@@ -37,6 +41,50 @@ class ForeignWardPush(Exception):
         self.items = items
 
 
+class LoosePush(BaseModel):
+    """``PushRequest`` with its events left unparsed, to judge them one by one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    device_id: UUID
+    events: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    client_time: Instant
+
+
+@dataclass(frozen=True)
+class BadItem:
+    """An event whose envelope breaks ``EventIn``; ``device_seq`` 0 when it is not usable."""
+
+    event_id: UUID
+    device_seq: int
+    detail: str
+
+
+def split_items(items: list[dict[str, Any]]) -> tuple[list[EventIn], list[BadItem] | None]:
+    """The valid events and the invalid ones; None if an invalid one has no usable
+    ``event_id`` (the reply could not name it)."""
+    good: list[EventIn] = []
+    bad: list[BadItem] = []
+    for raw in items:
+        try:
+            good.append(EventIn.model_validate(raw))
+        except ValidationError as exc:
+            try:
+                event_id = UUID(raw["event_id"])
+            except (KeyError, TypeError, ValueError, AttributeError):
+                return [], None
+            seq = raw.get("device_seq")
+            fields = ", ".join(".".join(str(p) for p in e["loc"]) or "event"
+                               for e in exc.errors()[:5])
+            bad.append(BadItem(event_id, seq if _usable_seq(seq) else 0,
+                               f"bad fields: {fields}"))
+    return good, bad
+
+
+def _usable_seq(seq: Any) -> TypeGuard[int]:
+    """A seq the watermark can count (else the rejection is recorded under seq 0)."""
+    return type(seq) is int and 1 <= seq <= MAX_DEVICE_SEQ
+
+
 def _pairs(rows: Sequence[Row[Any, Any]]) -> dict[Any, Any]:
     return {r[0]: r[1] for r in rows}
 
@@ -54,13 +102,16 @@ class _Batch:
     clone_notes: list[str] = field(default_factory=list)
 
     def reject(self, ev: EventIn, reason: RejectReason, detail: str = "") -> None:
-        self.rejected.append(ItemVerdict(event_id=ev.event_id, reason=reason, detail=detail))
+        self.reject_id(ev.event_id, ev.device_seq, reason, detail)
+
+    def reject_id(self, event_id: UUID, seq: int, reason: RejectReason, detail: str) -> None:
+        self.rejected.append(ItemVerdict(event_id=event_id, reason=reason, detail=detail))
         self.rejection_rows.append({
             "device_id": self.dev.device_id, "ward_id": self.dev.ward_id,
-            "event_id": str(ev.event_id), "device_seq": ev.device_seq, "reason": str(reason),
+            "event_id": str(event_id), "device_seq": seq, "reason": str(reason),
             "detail": detail[:500], "received_at": to_db(self.now)})
         if reason in CLONE_REASONS:
-            self.clone_notes.append(f"{reason} seq={ev.device_seq} {detail}")
+            self.clone_notes.append(f"{reason} seq={seq} {detail}")
 
     def conflict(self, ev: EventIn) -> None:
         self.conflicts.append(ItemVerdict(
@@ -110,7 +161,25 @@ def _precheck(req: PushRequest, batch: _Batch) -> list[CheckedEvent]:
         by_id[c.event_id] = c
         seqs.add(c.ev.device_seq)
         unique.append(c)
-    return unique
+    return _one_dossier_per_code(batch, unique)
+
+
+def _one_dossier_per_code(batch: _Batch, items: list[CheckedEvent]) -> list[CheckedEvent]:
+    """Within one batch, as across batches: a code (or uid) taken by an earlier dossier of
+    the batch is a collision for any other dossier (a clone, flagged)."""
+    by_code: dict[str, str] = {}
+    by_uid: dict[str, str] = {}
+    out: list[CheckedEvent] = []
+    for c in items:
+        if c.dossier is not None:
+            code, uid = str(c.dossier["code"]), str(c.dossier["uid"])
+            if by_code.setdefault(code, uid) != uid or by_uid.setdefault(uid, code) != code:
+                batch.reject(c.ev, RejectReason.CODE_COLLISION,
+                             f"{code} (uid {uid}): another dossier of this batch holds the "
+                             "code or the uid")
+                continue
+        out.append(c)
+    return out
 
 
 def _split_known(conn: Connection, batch: _Batch,
@@ -126,7 +195,8 @@ def _split_known(conn: Connection, batch: _Batch,
     # UNION ALL, not OR: each branch is planned on its own unique index.
     rows = conn.execute(union_all(
         select(literal(1).label("by_id"), *cols)
-        .where(one_of(conn, EVENTS.c.event_id, list(ids))),
+        .where(EVENTS.c.ward_id == batch.dev.ward_id,
+               one_of(conn, EVENTS.c.event_id, list(ids))),
         select(literal(0).label("by_id"), *cols)
         .where(EVENTS.c.device_id == batch.dev.device_id,
                one_of(conn, EVENTS.c.device_seq, list(seqs))))).all()
@@ -155,8 +225,11 @@ def _materialise(conn: Connection, batch: _Batch,
         return items, set()
     at = to_db(batch.now)
     # Sorted by code: two racing pushes lock the unique index in the same order (no deadlock).
+    # The author is the authenticated device, whatever the payload says.
     rows = sorted(({**(c.dossier or {}), "ward_id": batch.dev.ward_id, "created_at": at,
-                    "updated_at": at} for c in with_dossier), key=lambda r: str(r["code"]))
+                    "updated_at": at, "device_id": batch.dev.device_id,
+                    "counter_no": batch.dev.counter_no} for c in with_dossier),
+                  key=lambda r: str(r["code"]))
     inserted = {str(r[0]) for r in insert_ignore(conn, DOSSIERS, rows, returning=["code"])}
     missed = [c for c in with_dossier if (c.dossier or {})["code"] not in inserted]
     if not missed:
@@ -209,11 +282,13 @@ def _flags(old: str, *, add: Iterable[str] = (), drop: Iterable[str] = ()) -> st
 
 
 def apply(conn: Connection, dev: DeviceContext, device_row: RowMapping, req: PushRequest, *,
-          now: datetime, ip: str = "") -> PushOutcome:
+          now: datetime, ip: str = "", invalid: Sequence[BadItem] = ()) -> PushOutcome:
     """Apply a batch inside the caller's transaction, whose first act locked the device row
-    (``device_row``: its values as locked); invalid items are rejected one by one. The caller
-    commits, then replies."""
+    (``device_row``: its values as locked); invalid items (``invalid``: those whose envelope
+    did not even parse) are rejected one by one. The caller commits, then replies."""
     batch = _Batch(dev=dev, now=now)
+    for bad in invalid:
+        batch.reject_id(bad.event_id, bad.device_seq, RejectReason.INVALID_EVENT, bad.detail)
     items = _precheck(req, batch)
     skew = (req.client_time - now).total_seconds()
     items = _split_known(conn, batch, items)

@@ -174,12 +174,13 @@ def test_foreign_ward_is_403_and_audited(harness: Harness) -> None:
 def test_validation_errors_are_422_with_fields(harness: Harness) -> None:
     dev = harness.enrol(WARD_A)
     ev = dev.event()
-    del ev["payload_hash"]
-    r = harness.push(dev, [ev])
+    del ev["event_id"]  # an item the reply could not name: the whole request is refused
+    r = harness.push(dev, [dev.event(), ev])
     assert r.status_code == 422
     body = r.json()
     assert body["protocol"] == "motcua-sync/1" and body["error"] == "validation_failed"
-    assert ["body", "events", 0, "payload_hash"] in [d["loc"] for d in body["detail"]]
+    assert ["body", "events", 1, "event_id"] in [d["loc"] for d in body["detail"]]
+    assert _count(harness, "events") == 0
     too_many = [dev.event() for _ in range(501)]
     assert harness.push(dev, too_many).status_code == 422
     assert harness.scalar("SELECT COUNT(*) FROM audit_log WHERE status = 422 "
