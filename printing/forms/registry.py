@@ -77,6 +77,23 @@ class FormNotInForce(DomainError):
                 f"{self.received_on:%d/%m/%Y} (loại: {self.kind.value}).")
 
 
+class FormNumberUnknown(DomainError):
+    """No form bears this number in the set in force on the dossier's received date."""
+
+    code = "form_number_unknown"
+
+    def __init__(self, *, number: str, received_on: date) -> None:
+        self.number = number
+        self.received_on = received_on
+        super().__init__(field="number")
+
+    @property
+    def message_vi(self) -> str:
+        """Return a clear Vietnamese message for the user."""
+        return (f"Không có mẫu số {self.number} áp dụng cho hồ sơ tiếp nhận ngày "
+                f"{self.received_on:%d/%m/%Y}.")
+
+
 def pick(templates: Iterable[FormTemplate], kind: FormKind, received_on: date) -> FormTemplate:
     """Return the template of kind with the latest effective_from on or before received_on."""
     in_force = [t for t in templates if t.kind is kind and t.effective_from <= received_on]
@@ -92,6 +109,25 @@ def form_for(kind: FormKind | str, received_on: date) -> FormTemplate:
     if isinstance(received_on, datetime):  # a datetime is a date: take its Vietnam day
         received_on = to_vn(received_on).date()
     return pick(TEMPLATES, FormKind(kind), received_on)
+
+
+def form_numbered(number: str, received_on: date) -> FormTemplate:
+    """Return the template numbered number ('05') in the set in force on received_on.
+
+    The same number means different forms in different circulars (05 is the control slip
+    under TT 01/2018, the stop notice under TT 03/2025): this is what `print form NN` needs.
+    """
+    from printing.forms.catalog import TEMPLATES
+
+    wanted = number.strip().zfill(2)
+    for kind in FormKind:
+        try:
+            template = pick(TEMPLATES, kind, received_on)
+        except FormNotInForce:
+            continue
+        if template.number == wanted:
+            return template
+    raise FormNumberUnknown(number=number, received_on=received_on)
 
 
 def form_for_moment(kind: FormKind | str, moment: datetime) -> FormTemplate:
