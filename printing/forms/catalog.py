@@ -81,7 +81,7 @@ _CONTROL = (
     ("lead", "Cơ quan (bộ phận) giải quyết hồ sơ"),
     ("coordinating", "Cơ quan phối hợp giải quyết hồ sơ"),
     ("table_head", "TÊN CƠ QUAN|THỜI GIAN GIAO, NHẬN HỒ SƠ|KẾT QUẢ GIẢI QUYẾT HỒ SƠ|GHI CHÚ"),
-    ("result_hint", "(Trước hạn/đúng hạn/quá hạn)"),
+    ("result_hint", "(Trước hạn/ đúng hạn/ quá hạn)"),
     ("give", "Giao"),
     ("take", "Nhận"),
     ("giver", "Người giao"),

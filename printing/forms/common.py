@@ -81,7 +81,7 @@ def field(label: str, value: str, paragraph_style: ParagraphStyle, *, bold: bool
 
 def numbered(lines: Sequence[str], page: Page) -> list[Flowable]:
     """Return '1. …', '2. …' paragraphs with a hanging indent."""
-    base = page.body(indent=page.geo.sp(18))
+    base = page.body(indent=page.geo.sp(30))
     hanging = ParagraphStyle(f"{base.name}-hang", parent=base, firstLineIndent=-page.geo.sp(14))
     return [Paragraph(f"{n}. {markup(line)}", hanging) for n, line in enumerate(lines, start=1)]
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from printing.fonts import Fonts
@@ -51,9 +54,10 @@ def _story(data: ControlSlip, form: FormTemplate, page: Page) -> list[Flowable]:
 def _table(handovers: tuple[Handover, ...], form: FormTemplate, page: Page) -> Table:
     """Return the hand-over table; its header repeats when the slip runs over a page."""
     head = page.small(bold=True, align=TA_CENTER)
-    rows: list[list[Flowable]] = [[para(h, head) for h in form.text("table_head").split("|")]]
-    hint = f"<br/><i>{markup(form.text('result_hint'))}</i>"
-    rows[0][2] = Paragraph(markup(form.text("table_head").split("|")[2]) + hint, head)
+    hint = ParagraphStyle("hint", parent=page.small(align=TA_CENTER),
+                          fontName=page.family.italic)
+    rows: list[list[Any]] = [[para(h, head) for h in form.text("table_head").split("|")]]
+    rows[0][2] = [rows[0][2], para(form.text("result_hint"), hint)]
     rows += [_row(n, h, form, page) for n, h in enumerate(handovers, start=1)]
     widths = [page.geo.width * w for w in WIDTHS]
     table = grid(rows, widths, page)
