@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -125,7 +125,3 @@ def _time(sheet: WriteOnlyWorksheet, moment: datetime | None) -> WriteOnlyCell |
     cell.number_format = TIME_FORMAT
     return cell
 
-
-def period_name(date_from: date, date_to: date) -> str:
-    """Return a file-name-safe period, e.g. 'so-theo-doi-20261101-20261130'."""
-    return f"so-theo-doi-{date_from:%Y%m%d}-{date_to:%Y%m%d}"

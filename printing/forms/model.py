@@ -35,7 +35,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Applicant:
-    """Who filed the dossier. `id_number` is printed as given: mask it before if needed."""
+    """Who filed the dossier. `id_number` is printed as given: pass `printing.text.mask_id(n)`
+    for a form that leaves the applicant's hands (the control slip and the ledger print none)."""
 
     name: str
     address: str = ""

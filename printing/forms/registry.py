@@ -106,7 +106,7 @@ def form_for(kind: FormKind | str, received_on: date) -> FormTemplate:
     """Return the template in force for a dossier received on received_on (Vietnam date)."""
     from printing.forms.catalog import TEMPLATES  # the data, kept apart from the mechanism
 
-    if isinstance(received_on, datetime):  # a datetime is a date: take its Vietnam day
+    if isinstance(received_on, datetime):  # a datetime is a date too: take its Vietnam day
         received_on = to_vn(received_on).date()
     return pick(TEMPLATES, FormKind(kind), received_on)
 
@@ -129,7 +129,3 @@ def form_numbered(number: str, received_on: date) -> FormTemplate:
             return template
     raise FormNumberUnknown(number=number, received_on=received_on)
 
-
-def form_for_moment(kind: FormKind | str, moment: datetime) -> FormTemplate:
-    """Return the template in force on the Vietnam calendar day of a tz-aware moment."""
-    return form_for(kind, to_vn(moment).date())
