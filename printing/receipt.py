@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -24,65 +18,26 @@ from reportlab.platypus import (
 )
 
 from printing.fonts import FontFamily, Fonts, default_fonts
-from printing.layout import (
-    PageFooter,
-    balanced_lines,
-    code128,
-    fitted_line,
-    labelled,
-    paged_canvas,
-    para,
-    rule,
-    style,
-    text_rule,
+from printing.formpage import (
+    GEOMETRY,
+    DocInfo,
+    Geometry,
+    Signer,
+    build_pdf,
+    form_header,
+    signatures,
 )
+from printing.layout import code128, fitted_line, labelled, para, style
 from printing.model import ComponentLine, ReceiptData
 from printing.qr import qr_flowable
-from printing.text import markup, normalize_data, place_date_line, time_phrase, two_digits
+from printing.text import markup, normalize_data, time_phrase, two_digits
+
+__all__ = ["GEOMETRY", "TITLE", "Geometry", "PageName", "render_receipt"]
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TABLE_HEADER = ("STT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản photo")
 
 PageName = Literal["a4", "a5"]
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Page size, margins (points), a page scale and the font family's own type scale."""
-
-    size: tuple[float, float]
-    left: float
-    right: float
-    top: float
-    bottom: float
-    scale: float
-    font_scale: float = 1.0
-
-    @property
-    def width(self) -> float:
-        """Return the width of the text block."""
-        return self.size[0] - self.left - self.right
-
-    @property
-    def height(self) -> float:
-        """Return the height of the text block."""
-        return self.size[1] - self.top - self.bottom
-
-    def pt(self, points: float) -> float:
-        """Return a type size (given for Times New Roman on A4) scaled for this page and font."""
-        return points * self.scale * self.font_scale
-
-    def sp(self, points: float) -> float:
-        """Return a spacing or graphic size (given for A4) scaled for this page."""
-        return points * self.scale
-
-
-GEOMETRY: dict[str, Geometry] = {
-    "a4": Geometry(A4, 25 * mm, 15 * mm, 15 * mm, 15 * mm, 1.0),
-    "a5": Geometry(A5, 14 * mm, 10 * mm, 10 * mm, 10 * mm, 0.72),
-}
 BODY_PT = 13.0
 
 
@@ -98,33 +53,10 @@ def render_receipt(data: ReceiptData, *, page: PageName = "a4", fonts: Fonts | N
 
 def _build(data: ReceiptData, geo: Geometry, family: FontFamily) -> bytes:
     """Lay out the story in one pass and return the PDF."""
-    out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out, pagesize=geo.size, leftMargin=geo.left, rightMargin=geo.right,
-        topMargin=geo.top, bottomMargin=geo.bottom,
-        title=f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {data.dossier_code}",
-        author=data.header.agency_name, subject=data.procedure_name,
-        creator="Một cửa - printing", lang="vi-VN",
-    )
-    frame = Frame(geo.left, geo.bottom, geo.width, geo.height, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([PageTemplate("form", frames=[frame])])
-    footer = _footer(data.dossier_code, geo, family)
-    doc.build(_story(data, geo, family), canvasmaker=paged_canvas(footer))
-    return out.getvalue()
-
-
-def _footer(code: str, geo: Geometry, family: FontFamily) -> PageFooter:
-    """Return a footer printing 'Mã hồ sơ … - Trang n/N' when the form runs over a page."""
-
-    def draw(canvas: Canvas, page: int, total: int) -> None:
-        if total < 2:
-            return
-        canvas.setFont(family.italic, geo.pt(10))
-        text = f"Mã hồ sơ: {code} - Trang {page}/{total}"
-        canvas.drawRightString(geo.size[0] - geo.right, geo.bottom / 2, text)
-
-    return draw
+    info = DocInfo(title=f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {data.dossier_code}",
+                   author=data.header.agency_name, subject=data.procedure_name,
+                   code=data.dossier_code)
+    return build_pdf([_story(data, geo, family)], geo, family, info)
 
 
 def _story(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flowable]:
@@ -146,34 +78,8 @@ def _story(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flowabl
 
 
 def _header(data: ReceiptData, geo: Geometry, family: FontFamily) -> Table:
-    """Return the two-column header: agency on the left, national motto on the right."""
-    left_w, right_w = geo.width * 0.42, geo.width * 0.58
-    size = geo.pt(12.5)
-    unit_style = style(family, size, bold=True, align=TA_CENTER, leading=1.2)
-    left = [
-        fitted_line(data.header.agency_name.upper(), family, size, left_w - geo.sp(8)),
-        Paragraph(balanced_lines(data.header.unit_name.upper(), family.bold, size, left_w - 8),
-                  unit_style),
-        rule(left_w * 0.4, thickness=geo.sp(0.7), gap=geo.sp(3.5)),
-    ]
-    nation = fitted_line(NATION, family, size, right_w - 4)
-    motto = fitted_line(MOTTO, family, geo.pt(13), right_w - 4)
-    place = data.header.place_name
-    right = [
-        nation, motto,
-        text_rule(MOTTO, motto.style.fontName, motto.style.fontSize, thickness=geo.sp(0.7),
-                  gap=geo.sp(1)),
-        Spacer(1, geo.sp(5)),
-        para(place_date_line(place, data.printed_on or data.received_at),
-             style(family, geo.pt(13), italic=True, align=TA_CENTER)),
-    ]
-    table = Table([[left, right]], colWidths=[left_w, right_w])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (0, 0), geo.sp(8))]))
-    return table
+    """Return the shared two-column header dated when printed (or received)."""
+    return form_header(data.header, data.printed_on or data.received_at, geo, family)
 
 
 def _code_block(data: ReceiptData, geo: Geometry, family: FontFamily) -> Table:
@@ -269,17 +175,5 @@ def _ledger(data: ReceiptData, geo: Geometry, family: FontFamily) -> Paragraph:
 
 def _signatures(data: ReceiptData, geo: Geometry, family: FontFamily) -> Table:
     """Return the two signature columns: applicant left, receiving official right."""
-    size = geo.pt(BODY_PT)
-    title = style(family, size, bold=True, align=TA_CENTER)
-    hint = style(family, size, italic=True, align=TA_CENTER)
-    name = style(family, size, bold=True, align=TA_CENTER)
-
-    def column(role: str, who: str) -> list[Flowable]:
-        return [para(role, title), para("(Ký và ghi rõ họ tên)", hint),
-                Spacer(1, geo.sp(20 * mm)), para(who, name)]
-
-    table = Table([[column("NGƯỜI NỘP HỒ SƠ", data.applicant_name),
-                    column("NGƯỜI TIẾP NHẬN HỒ SƠ", data.official_name)]],
-                  colWidths=[geo.width / 2] * 2)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return signatures([Signer("NGƯỜI NỘP HỒ SƠ", data.applicant_name),
+                       Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", data.official_name)], geo, family)

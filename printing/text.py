@@ -70,3 +70,11 @@ def place_date_line(place: str, moment: datetime) -> str:
 def two_digits(number: int) -> str:
     """Return a count padded to two digits, as forms print it ('01 bộ')."""
     return f"{number:02d}"
+
+
+def mask_id(number: str, *, keep: int = 3) -> str:
+    """Return an ID number with all but its first and last `keep` digits hidden ('001******345')."""
+    clean = number.strip()
+    if len(clean) <= 2 * keep:
+        return "*" * len(clean)
+    return clean[:keep] + "*" * (len(clean) - 2 * keep) + clean[-keep:]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from printing_sample_data import VN, receipt
 
-from printing.text import normalize_data, place_date_line, time_phrase
+from printing.text import mask_id, normalize_data, place_date_line, time_phrase
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,9 @@ def test_normalize_data_reaches_nested_strings() -> None:
 def test_normalize_data_is_nfc(name: str) -> None:
     clean = normalize_data(receipt(applicant_name=name))
     assert unicodedata.is_normalized("NFC", clean.applicant_name)
+
+
+def test_mask_id_keeps_only_both_ends() -> None:
+    assert mask_id("001186012345") == "001******345"
+    assert mask_id(" 012345678 ", keep=2) == "01*****78"
+    assert mask_id("12345") == "*****"
