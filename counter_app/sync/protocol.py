@@ -14,6 +14,9 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from counter_app.domain.clock import to_db
+from counter_app.domain.dossier import DOSSIER_FIELDS, DossierBase
+
 PROTOCOL_VERSION = 1
 PROTOCOL: Final = "motcua-sync/1"
 """Marker present in every JSON reply of the server (successes and errors alike).
@@ -284,45 +287,34 @@ class ComponentRecord(BaseModel):
     photocopies: int = 0
 
 
-class DossierRecord(BaseModel):
-    """A dossier as carried by ``dossier.received`` (``counter_app.services.intake.
-    dossier_payload``) and by ``dossier.upsert`` changes. Unknown fields are ignored so the
-    device may add some; the ones below are the contract."""
+class DossierRecord(DossierBase):
+    """A dossier as carried by ``dossier.received`` (``db.dossiers.dossier_payload``) and by
+    ``dossier.upsert`` changes: the shared ``DossierBase`` fields with wire types (UUID, aware
+    datetimes, checked ranges) and the papers. Unknown fields are ignored so the device may
+    add some; the ones of ``DossierBase`` are the contract."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-    uid: UUID
+    uid: UUID  # type: ignore[assignment]
     code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     verify_token: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     procedure_code: Annotated[str, StringConstraints(min_length=1, max_length=60)]
-    procedure_name: str
-    field_code: str = ""
     status: int = Field(ge=1, le=10)
     channel: int = Field(ge=1, le=3)
-    applicant_name: str = ""
-    id_number: str = ""
-    birth_date: str | None = None
-    sex: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    sets_count: int = 1
-    processing_text: str = ""
-    duration_kind: str = ""
-    duration_hours: int = 0
-    received_at: AwareDatetime
-    due_at: AwareDatetime
-    finished_at: AwareDatetime | None = None
-    returned_at: AwareDatetime | None = None
-    result_delivery: str = "counter"
-    fee_amount: int = 0
-    ledger_book: str = ""
-    ledger_line: int = 0
-    official_name: str = ""
-    counter_no: int = 0
-    device_id: str = ""
-    ticket_uid: str | None = None
-    note: str = ""
+    received_at: AwareDatetime  # type: ignore[assignment]
+    due_at: AwareDatetime  # type: ignore[assignment]
+    finished_at: AwareDatetime | None = None  # type: ignore[assignment]
+    returned_at: AwareDatetime | None = None  # type: ignore[assignment]
     components: list[ComponentRecord] = Field(default_factory=list)
+
+    def stored(self) -> dict[str, Any]:
+        """The ``DossierBase`` fields as the stores keep them (UTC text, str uid, upper code)."""
+        row: dict[str, Any] = {k: getattr(self, k) for k in DOSSIER_FIELDS}
+        row.update(
+            uid=str(self.uid), code=self.code.strip().upper(),
+            received_at=to_db(self.received_at), due_at=to_db(self.due_at),
+            finished_at=to_db(self.finished_at) if self.finished_at else None,
+            returned_at=to_db(self.returned_at) if self.returned_at else None)
+        return row
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from counter_app.sync.protocol import (
     PushResult,
     RejectReason,
 )
+from db.dossiers import NewDossier, insert_dossiers
 from db.engine import read_session
 from db.models import SyncState
 
@@ -310,30 +311,14 @@ def _has_dossier(conn: Connection, rec: DossierRecord) -> bool:
 
 def _upsert(conn: Connection, rec: DossierRecord, at: str) -> int:
     """Insert a dossier of this ward made elsewhere (another counter, online) if new."""
-    uid, code = str(rec.uid), rec.code.strip().upper()
     if _has_dossier(conn, rec):
         return 0
     proc = _procedure_id(conn, rec.procedure_code)
     if proc is None:
         return 0  # procedure unknown here (catalogue behind): the remote event keeps the data
-    d = rec.model_dump()
-    d.update(uid=uid, code=code, procedure_id=proc, applicant_folded=fold(rec.applicant_name),
-             received_at=to_db(rec.received_at), due_at=to_db(rec.due_at),
-             original_due_at=to_db(rec.due_at),
-             finished_at=to_db(rec.finished_at) if rec.finished_at else None,
-             returned_at=to_db(rec.returned_at) if rec.returned_at else None,
-             created_at=at, updated_at=at)
-    cols = ["uid", "code", "verify_token", "procedure_id", "procedure_code", "procedure_name", "field_code", "status", "channel", "applicant_name", "applicant_folded", "id_number", "birth_date", "sex", "address", "phone", "email", "sets_count", "processing_text", "duration_kind", "duration_hours", "received_at", "due_at", "original_due_at", "finished_at", "returned_at", "result_delivery", "fee_amount", "ledger_book", "ledger_line", "official_name", "counter_no", "device_id", "ticket_uid", "note", "created_at", "updated_at"]
-    did = conn.execute(text(
-        f"INSERT INTO dossier({', '.join(cols)}, supplements, paused_hours) VALUES "
-        f"({', '.join(':' + c for c in cols)}, 0, 0) RETURNING id"),
-        {c: d.get(c) for c in cols}).scalar_one()
-    comps = [{"d": did, "p": i, "n": c.name, "o": c.originals, "c": c.certified_copies,
-              "ph": c.photocopies} for i, c in enumerate(rec.components)]
-    if comps:
-        conn.execute(text("INSERT INTO dossier_component(dossier_id, position, name, originals, "
-                          "certified_copies, photocopies) VALUES (:d, :p, :n, :o, :c, :ph)"),
-                     comps)
+    values = {**rec.stored(), "procedure_id": proc, "applicant_folded": fold(rec.applicant_name),
+              "original_due_at": to_db(rec.due_at), "created_at": at, "updated_at": at}
+    insert_dossiers(conn, [NewDossier(values, [c.model_dump() for c in rec.components])])
     return 1
 
 
