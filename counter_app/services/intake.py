@@ -6,6 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -265,23 +266,23 @@ class IntakeService:
                 created_at=to_db(now),
                 updated_at=to_db(now),
             )
-            comps = [
+            papers: list[dict[str, Any]] = [
                 {"name": clean_text(c.name, field="components", max_len=300, required=True),
                  "originals": c.originals, "certified_copies": c.certified_copies,
                  "photocopies": c.photocopies}
                 for c in req.components
                 if c.originals or c.certified_copies or c.photocopies
             ]
-            (did,) = insert_dossiers(s.connection(), [NewDossier(values, comps)])
+            (did,) = insert_dossiers(s.connection(), [NewDossier(values, papers)])
             append_event(
                 s,
                 EventDraft("dossier", str(values["uid"]), "dossier.received",
-                           dossier_payload(values, comps)),
+                           dossier_payload(values, papers)),
                 now=now,
                 official_id=official.id,
             )
             d = Dossier.model_validate({**values, "id": did})
-            rows = [DossierComponent(dossier_id=did, position=i, **c) for i, c in enumerate(comps)]
+            rows = [DossierComponent(dossier_id=did, position=i, **c) for i, c in enumerate(papers)]
             return dossier_public(d, rows)
 
     @staticmethod
