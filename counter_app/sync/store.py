@@ -23,6 +23,7 @@ from counter_app.domain.catalogue import parse_procedure_items
 from counter_app.domain.clock import local_day, to_db
 from counter_app.domain.text import fold
 from counter_app.services.catalogue_versions import import_versions_on
+from counter_app.services.changes import NO_CHANGES, Changes
 from counter_app.sync.protocol import (
     Change,
     ChangesPage,
@@ -225,27 +226,48 @@ def attention(engine: Engine, offset: int = 0, limit: int = 500) -> list[Attenti
 Checkpoint = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class PageApplied:
+    """What applying one pulled page did: local rows changed, and what for the screens."""
+
+    rows: int
+    changes: Changes
+
+
 def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: datetime,
-               checkpoint: Checkpoint) -> int:
+               checkpoint: Checkpoint) -> PageApplied:
     """Apply one page of the ward's change log and store its cursor, in one transaction."""
     at, today = to_db(now), local_day(now)
-    applied = 0
+    applied, changes = 0, NO_CHANGES
     with engine.begin() as conn:
         for ch in page.changes:
             # Each change in its own savepoint: one malformed entry is kept for attention
             # (applied = false) instead of failing the page, and the cursor still advances.
             try:
                 with conn.begin_nested():
-                    applied += _apply_change(conn, ch, own_device_id=own_device_id, at=at,
-                                             today=today)
+                    n = _apply_change(conn, ch, own_device_id=own_device_id, at=at, today=today)
             except Exception as exc:  # any bad payload is kept for attention, never fatal
                 log.warning("pulled change %s (%s) not applied: %s", ch.seq, ch.kind,
                             type(exc).__name__)
                 _keep(conn, ch.seq, ch.kind, ch.payload, at, applied=False)
+                continue
+            applied += n
+            if n:
+                changes |= _changes_of(ch)
         conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
                      {"c": page.next_cursor})
         checkpoint("pull_before_commit")
-    return applied
+    return PageApplied(applied, changes)
+
+
+def _changes_of(ch: Change) -> Changes:
+    p = ch.payload
+    if ch.kind == "calendar.override":
+        return Changes(calendar=True)
+    if ch.kind == "catalogue.procedure":
+        return Changes(procedures=True)
+    uid = str(p.get("entity_uid") if ch.kind == "event" else p.get("uid", ""))
+    return Changes(dossiers=frozenset({uid} - {""}), dossier_list=True)
 
 
 def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str,
