@@ -28,6 +28,7 @@ from counter_app.services.accounts import OfficialPublic
 from counter_app.services.calendar import load_calendar
 from counter_app.services.catalogue import processing_time_text
 from counter_app.services.errors import NotFound, NotSetUp, ValidationFailed
+from counter_app.services.queue import link_ticket
 from counter_app.services.read_models import DossierPublic, dossier_public
 from db.dossiers import NewDossier, dossier_payload, insert_dossiers
 from db.engine import unit_of_work
@@ -281,6 +282,9 @@ class IntakeService:
                 now=now,
                 official_id=official.id,
             )
+            if req.ticket_uid:
+                link_ticket(s, req.ticket_uid, str(values["uid"]), now=now,
+                            official_id=official.id)
             d = Dossier.model_validate({**values, "id": did})
             rows = [DossierComponent(dossier_id=did, position=i, **c) for i, c in enumerate(papers)]
             return dossier_public(d, rows)

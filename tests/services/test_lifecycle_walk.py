@@ -131,3 +131,20 @@ def test_refusal_needs_a_reason_and_changes_nothing_when_not_allowed(
     assert _snapshot(svc) == before
     r = svc.lifecycle.refuse(d.code, reason="Không thuộc thẩm quyền", actor=me)
     assert r.dossier.status is Status.NOT_ACCEPTED and r.dossier.finished_at is not None
+
+
+def test_a_ticket_is_linked_one_way_from_either_side(services: AppServices) -> None:
+    svc = services
+    me = Actor(svc.accounts.login("canbo", "canbo123"))
+    svc.queue.ensure_defaults()
+    first, second = svc.queue.issue("A"), svc.queue.issue("A")
+    d1 = svc.intake.receive(request_for(svc, RESIDENCE, ticket_uid=first.uid),
+                            official=me.official)
+    d2 = svc.intake.receive(request_for(svc, RESIDENCE), official=me.official)
+    svc.queue.link_dossier(second.uid, d2.uid)
+    with svc.engine.connect() as c:
+        pairs = set(c.execute(text("SELECT t.uid, d.uid FROM ticket t JOIN dossier d "
+                                   "ON d.ticket_uid = t.uid AND t.dossier_uid = d.uid")))
+        events = c.execute(text("SELECT COUNT(*) FROM event WHERE type = "
+                                "'ticket.dossier_linked'")).scalar_one()
+    assert pairs == {(first.uid, d1.uid), (second.uid, d2.uid)} and events == 2
