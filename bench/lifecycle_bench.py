@@ -15,16 +15,31 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.__main__ import _seeded_store, pct
 from bench.queue_bench import sqlite_floor
+
+
+def _walk(svc: Any, c: str, me: Any) -> list[tuple[str, Callable[[], object]]]:
+    lc = svc.lifecycle
+    return [
+        ("handover", lambda: lc.handover(c, to="Công an phường", actor=me)),
+        ("supplement", lambda: lc.request_supplement(c, items=["Bản sao"], actor=me)),
+        ("resubmit", lambda: lc.resubmit(c, actor=me)),
+        ("ready", lambda: lc.ready(c, actor=me)),
+        ("pay", lambda: svc.fees.pay(c, amount=20000, method="cash", actor=me)),
+        ("return", lambda: lc.return_result(c, actor=me)),
+        ("rate", lambda: svc.ratings.rate(c, actor=me, level=1)),
+    ]
 
 
 def bench_actions(db: Path, walks: int) -> dict[str, object]:
@@ -48,15 +63,7 @@ def bench_actions(db: Path, walks: int) -> dict[str, object]:
             d = svc.intake.receive(IntakeRequest(
                 procedure_id=proc.id, applicant_name="Phạm Văn Bình", id_number="001085012345",
                 address="Số 3 Văn Cao, Hà Nội", components=comps), official=me.official)
-            lc, c = svc.lifecycle, d.code
-            for name, act in (
-                    ("handover", lambda: lc.handover(c, to="Công an phường", actor=me)),
-                    ("supplement", lambda: lc.request_supplement(c, items=["Bản sao"], actor=me)),
-                    ("resubmit", lambda: lc.resubmit(c, actor=me)),
-                    ("ready", lambda: lc.ready(c, actor=me)),
-                    ("pay", lambda: svc.fees.pay(c, amount=20000, method="cash", actor=me)),
-                    ("return", lambda: lc.return_result(c, actor=me)),
-                    ("rate", lambda: svc.ratings.rate(c, actor=me, level=1))):
+            for name, act in _walk(svc, d.code, me):
                 clock.advance(minutes=1)
                 t0 = time.perf_counter()
                 act()
@@ -82,11 +89,11 @@ def bench_list(db: Path) -> dict[str, object]:
                              "dossiers", "--json"], stdout=subprocess.PIPE)
     assert proc.stdout is not None
     lines = sum(1 for _ in proc.stdout)
-    proc.wait()
+    _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak, not the seeder's
     wall = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"lines": lines, "seconds": round(wall, 1), "rows_per_s": round(lines / wall),
-            "peak_rss_mb": round(peak_kb / 1024, 1), "exit": proc.returncode}
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "exit": os.waitstatus_to_exitcode(status)}
 
 
 def main() -> None:

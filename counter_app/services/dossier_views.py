@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlmodel import select
 
-from counter_app.domain.calendar import to_vn
 from counter_app.domain.clock import Clock, from_db, local_day
 from counter_app.domain.lifecycle import Outcome
 from counter_app.services.calendar import load_calendar
@@ -156,8 +155,13 @@ class DossierViewService:
             left = left - len(rows) if left > 0 else left
 
 
+_VN_FIXED = timezone(timedelta(hours=7))
+"""Vietnam's offset, fixed since 1975: converting to it is several times cheaper than through
+the zone database, which matters at a million rows."""
+
+
 def _iso(db_text: str | None) -> str | None:
-    return to_vn(from_db(db_text)).isoformat() if db_text else None
+    return datetime.fromisoformat(db_text).astimezone(_VN_FIXED).isoformat() if db_text else None
 
 
 def _flat(r: Any, cal: Any, now: datetime) -> dict[str, Any]:
@@ -169,7 +173,7 @@ def _flat(r: Any, cal: Any, now: datetime) -> dict[str, Any]:
     return {
         "code": r[1], "status": int(r[2]), "procedure_code": r[3], "field_code": r[4],
         "channel": int(r[5]), "received_at": _iso(r[6]), "due_at": _iso(r[7]),
-        "original_due_at": to_vn(original).isoformat(),
-        "effective_due_at": to_vn(eff).isoformat(), "ended_at": _iso(r[9]),
+        "original_due_at": original.astimezone(_VN_FIXED).isoformat(),
+        "effective_due_at": eff.astimezone(_VN_FIXED).isoformat(), "ended_at": _iso(r[9]),
         "outcome": str(out),
     }
