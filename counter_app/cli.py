@@ -23,8 +23,8 @@ from db.engine import StoreError, StoreFull, is_disk_full
 PASSWORD_ENV = "MOTCUA_PASSWORD"
 """Where scripts put the password of ``--user`` (else it is asked for, not echoed)."""
 
-COMMANDS = ("seed-demo", "dossiers", "print", "catalogue", "check", "queue", "enrol", "sync",
-            "backup", "export-outbox", "restore")
+COMMANDS = ("seed-demo", "dossiers", "dossier", "print", "catalogue", "check", "queue", "enrol",
+            "sync", "backup", "export-outbox", "restore")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -61,9 +61,13 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_dossiers(args: argparse.Namespace) -> int:
-    """List dossiers, newest first, one JSON object per line."""
+    """List dossiers, one JSON object per line: every one, streamed (or a search's matches)."""
     svc = _open(args)
-    rows = svc.dossiers.find(DossierQuery(text=args.search or "", limit=args.limit))
+    if not args.search:
+        from counter_app.dossier_cli import run_dossiers_list
+
+        return run_dossiers_list(svc, args)
+    rows = svc.dossiers.find(DossierQuery(text=args.search, limit=args.limit or 1000))
     out = sys.stdout
     for d in rows:
         out.write(dossier_json(d) if args.json else f"{d.code}\t{d.status.name}\t{d.procedure_code}")
@@ -117,6 +121,13 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return run_queue_command(_open(args), args)
 
 
+def cmd_dossier(args: argparse.Namespace) -> int:
+    """Show a dossier or run one lifecycle action on it, as the official ``--user``."""
+    from counter_app.dossier_cli import run_dossier_command
+
+    return run_dossier_command(_open(args), args, _password)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """The full page-by-page check of the store, and every event against its SHA-256."""
     from counter_app.store_cli import run_check
@@ -135,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("dossiers", help="liệt kê hồ sơ")
     s.add_argument("--json", action="store_true")
     s.add_argument("--search", default="")
-    s.add_argument("--limit", type=int, default=1000)
+    s.add_argument("--limit", type=int, default=None, help="mặc định: tất cả")
     s.set_defaults(fn=cmd_dossiers)
     s = sub.add_parser("print", help="in phiếu")
     s.add_argument("what", choices=["receipt"])
@@ -157,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_queue_arguments(s)
     s.set_defaults(fn=cmd_queue)
+    from counter_app.dossier_cli import add_dossier_parsers
+
+    add_dossier_parsers(sub, f"mật khẩu: biến môi trường {PASSWORD_ENV}")
+    sub.choices["dossier"].set_defaults(fn=cmd_dossier)
     from counter_app.sync_cli import add_sync_parsers
 
     add_sync_parsers(sub)

@@ -7,8 +7,10 @@ decree (procedures, fees, calendar) carry effective dates.
 
 from __future__ import annotations
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from counter_app.domain.dossier import DossierBase
 
 
 class WardProfile(SQLModel, table=True):
@@ -109,49 +111,29 @@ class ProcedureComponent(SQLModel, table=True):
     required: bool = True
 
 
-class Dossier(SQLModel, table=True):
-    """A dossier (hồ sơ) received at this counter or pulled from upstream."""
+class Dossier(DossierBase, SQLModel, table=True):
+    """A dossier (hồ sơ) received at this counter or pulled from upstream.
+
+    The shared fields come from ``DossierBase``; only the device's own columns are here.
+    """
 
     __tablename__ = "dossier"
+    __table_args__ = (
+        UniqueConstraint("uid"),
+        UniqueConstraint("code"),
+        *(Index(f"ix_dossier_{c}", c) for c in (
+            "due_at", "id_number", "phone", "procedure_code", "received_at", "status")),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(unique=True)  # UUID made where the dossier was created
-    code: str = Field(unique=True)
-    verify_token: str
     procedure_id: int = Field(foreign_key="procedure.id")
-    procedure_code: str = Field(index=True)
-    procedure_name: str
-    field_code: str
-    status: int = Field(index=True)  # national TrangThaiHoSo 1-10
-    channel: int  # 1 direct, 2 online, 3 post
-    applicant_name: str
     applicant_folded: str
-    id_number: str = Field(index=True)
-    birth_date: str | None = None
-    sex: str = ""
-    address: str = ""
-    phone: str = Field(default="", index=True)
-    email: str = ""
-    sets_count: int = 1
-    processing_text: str = ""
-    duration_kind: str
-    duration_hours: int
-    received_at: str = Field(index=True)
-    due_at: str = Field(index=True)
-    original_due_at: str
-    finished_at: str | None = None
-    returned_at: str | None = None
-    result_delivery: str = "counter"  # counter | post
-    fee_amount: int = 0
-    ledger_book: str = ""
-    ledger_line: int = 0
+    original_due_at: str  # kept for statistics: an extension (form 04) never moves it
     official_id: int | None = Field(default=None, foreign_key="official.id")
-    official_name: str = ""
-    counter_no: int = 0
-    device_id: str = ""
-    ticket_uid: str | None = None
-    supplements: int = 0
-    paused_hours: float = 0.0
-    note: str = ""
+    supplements: int = 0  # supplement requests after receipt (at most one)
+    paused_hours: float = 0.0  # working hours the clock stood still (supplements)
+    paused_since: str | None = None  # the clock is stopped since (a supplement is awaited)
+    extensions: int = 0  # form 04 re-appointments (at most one)
+    holder: str = ""  # who holds the dossier now ("" = the reception counter)
     created_at: str
     updated_at: str
 
@@ -358,3 +340,10 @@ class PulledChange(SQLModel, table=True):
     payload: str
     applied: bool = False
     pulled_at: str
+
+
+# The lifecycle tables live in their own module; importing it here registers them with every
+# user of db.models (the migrations' metadata included).
+from db.lifecycle_models import DossierRating as DossierRating  # noqa: E402
+from db.lifecycle_models import DossierStep as DossierStep  # noqa: E402
+from db.lifecycle_models import FeePayment as FeePayment  # noqa: E402

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from counter_app.domain.canonical import canonical_json, payload_hash
@@ -34,31 +35,55 @@ def device_state(session: Session) -> DeviceState:
     return state
 
 
+def _event_values(draft: EventDraft, *, seq: int, device_id: str, now: datetime,
+                  official_id: int | None) -> dict[str, Any]:
+    body = canonical_json(draft.payload)
+    return {
+        "event_id": str(uuid.uuid4()), "device_id": device_id, "device_seq": seq,
+        "entity_type": draft.entity_type, "entity_uid": draft.entity_uid, "type": draft.type,
+        "payload": body, "payload_hash": payload_hash(body), "device_time": to_db(now),
+        "official_id": official_id,
+    }
+
+
+def _take_seqs(conn: Connection | Session, n: int) -> tuple[int, str]:
+    # The UPDATE … RETURNING bumps the counter under the write lock (BEGIN IMMEDIATE), so two
+    # writers can never take the same number and a rollback gives the number back.
+    row = conn.execute(
+        text("UPDATE device_state SET last_device_seq = last_device_seq + :n WHERE id = 1 "
+             "RETURNING last_device_seq, device_id"), {"n": n}
+    ).one()
+    return int(row.last_device_seq) - n + 1, str(row.device_id)
+
+
 def append_event(
     session: Session, draft: EventDraft, *, now: datetime, official_id: int | None
 ) -> Event:
     """Add one event with the next gapless device sequence, in the caller's transaction."""
-    # The UPDATE … RETURNING bumps the counter under the write lock (BEGIN IMMEDIATE), so two
-    # writers can never take the same number and a rollback gives the number back.
-    row = session.execute(
-        text("UPDATE device_state SET last_device_seq = last_device_seq + 1 WHERE id = 1 "
-             "RETURNING last_device_seq, device_id")
-    ).one()
-    body = canonical_json(draft.payload)
-    event = Event(
-        event_id=str(uuid.uuid4()),
-        device_id=row.device_id,
-        device_seq=row.last_device_seq,
-        entity_type=draft.entity_type,
-        entity_uid=draft.entity_uid,
-        type=draft.type,
-        payload=body,
-        payload_hash=payload_hash(body),
-        device_time=to_db(now),
-        official_id=official_id,
-    )
+    seq, device_id = _take_seqs(session, 1)
+    event = Event(**_event_values(draft, seq=seq, device_id=device_id, now=now,
+                                  official_id=official_id))
     session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class TimedDraft:
+    """A draft with its own time and official (bulk appends: the demo seed)."""
+
+    draft: EventDraft
+    now: datetime
+    official_id: int | None
+
+
+def append_events(conn: Connection, items: Sequence[TimedDraft]) -> None:
+    """Add many events with consecutive device sequences, in the caller's transaction."""
+    if not items:
+        return
+    first, device_id = _take_seqs(conn, len(items))
+    conn.execute(insert(Event.__table__), [  # type: ignore[attr-defined]
+        _event_values(i.draft, seq=first + n, device_id=device_id, now=i.now,
+                      official_id=i.official_id) for n, i in enumerate(items)])
 
 
 def pending_events(session: Session, *, limit: int) -> list[Event]:

@@ -11,6 +11,8 @@ from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstrain
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from counter_app.domain.dossier import DossierBase
+
 
 class ServerModel(SQLModel, registry=registry()):
     """Base of the server's tables; its metadata is not the desktop store's."""
@@ -125,46 +127,23 @@ class Rejection(ServerModel, table=True):
     received_at: str
 
 
-class ServerDossier(ServerModel, table=True):
-    """A ward's dossier, materialised from ``dossier.received`` (or created upstream)."""
+class ServerDossier(DossierBase, ServerModel, table=True):
+    """A ward's dossier, materialised from ``dossier.received`` (or created upstream).
+
+    The shared fields come from ``DossierBase``; the four redeclared below only add the
+    server's column widths, unique key and index.
+    """
 
     __tablename__ = "dossiers"
     __table_args__ = (UniqueConstraint("ward_id", "code", name="uq_dossiers_ward_code"),
-                      UniqueConstraint("ward_id", "uid", name="uq_dossiers_ward_uid"))
+                      UniqueConstraint("ward_id", "uid", name="uq_dossiers_ward_uid"),
+                      Index("ix_dossiers_received_at", "received_at"))
     id: int | None = Field(default=None, primary_key=True)
     ward_id: int = Field(foreign_key="wards.id")
     code: str = Field(max_length=40)
     uid: str = Field(max_length=36)
     verify_token: str = Field(max_length=40)
     procedure_code: str = Field(max_length=60, index=True)
-    procedure_name: str
-    field_code: str = ""
-    status: int
-    channel: int
-    applicant_name: str = ""
-    id_number: str = ""
-    birth_date: str | None = None
-    sex: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    sets_count: int = 1
-    processing_text: str = ""
-    duration_kind: str = ""
-    duration_hours: int = 0
-    received_at: str = Field(index=True)
-    due_at: str
-    finished_at: str | None = None
-    returned_at: str | None = None
-    result_delivery: str = "counter"
-    fee_amount: int = 0
-    ledger_book: str = ""
-    ledger_line: int = 0
-    official_name: str = ""
-    counter_no: int = 0
-    device_id: str = ""
-    ticket_uid: str | None = None
-    note: str = ""
     components: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     source_event_id: str | None = None
     status_reason: str = ""

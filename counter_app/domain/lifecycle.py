@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS_NEEDING_REASON",
+    "END_STATUSES",
+    "MAX_EXTENSIONS",
     "MAX_PROCESSING_SUPPLEMENTS",
     "TRANSITIONS",
     "Action",
@@ -115,6 +117,7 @@ class Action(StrEnum):
     MARK_PROCESSED = "mark_processed"
     RETURN_RESULT = "return_result"
     REAPPOINT = "reappoint"  # form 04: new date; the status does not change
+    HANDOVER = "handover"  # control slip: to a processing unit/official, or back
 
 
 _S, _A = Status, Action
@@ -146,6 +149,9 @@ _table: dict[Status, dict[Action, Status]] = {
 for _status in (_S.RECEIVED, _S.PROCESSING):
     _table[_status][_A.REQUEST_SUPPLEMENT] = _S.SUPPLEMENT_REQUESTED
     _table[_status][_A.REQUEST_FINANCIAL] = _S.FINANCIAL_OBLIGATION
+# A hand-over starts the processing; units pass it on, and hand the result back.
+for _status in (_S.RECEIVED, _S.PROCESSING, _S.PROCESSED):
+    _table[_status][_A.HANDOVER] = _S.PROCESSING if _status is _S.RECEIVED else _status
 for _status in _OPEN_WORK:
     _table[_status][_A.REQUEST_WITHDRAWAL] = _S.WITHDRAWAL_REQUESTED
     _table[_status][_A.STOP] = _S.STOPPED
@@ -156,6 +162,10 @@ TRANSITIONS: MappingProxyType[Status, MappingProxyType[Action, Status]] = Mappin
 )
 ACTIONS_NEEDING_REASON = frozenset({Action.REFUSE, Action.STOP, Action.REQUEST_WITHDRAWAL})
 MAX_PROCESSING_SUPPLEMENTS = 1
+MAX_EXTENSIONS = 1  # one re-appointment (form 04)
+END_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.WITHDRAWAL_REQUESTED, Status.STOPPED,
+                          Status.PROCESSED, Status.RETURNED})
+"""Reaching one of these for the first time is the dossier's END (statistics)."""
 
 
 def allowed_actions(current: Status) -> frozenset[Action]:

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from counter_app.domain.canonical import canonical_json
 from counter_app.domain.catalogue import ComponentRecord, ProcedureRecord, RejectedRow
 from counter_app.domain.text import fold
+from counter_app.services.changes import Changes
 from db.models import Dossier, Procedure, ProcedureComponent
 
 __all__ = ["ImportReport", "apply_versions", "components_of", "import_versions_on"]
@@ -38,6 +39,11 @@ class ImportReport:
     written: tuple[tuple[str, date], ...] = ()
     """(code, effective_from) of each version added or changed, in the order applied: one per
     added or updated record (an abolition names the version whose end date it set)."""
+
+    @property
+    def changes(self) -> Changes:
+        """What the import changed, for the screens."""
+        return Changes(procedures=bool(self.added or self.updated))
 
 
 class _Tally:

@@ -12,10 +12,16 @@ from counter_app.services.accounts import AccountService
 from counter_app.services.backup import list_backups
 from counter_app.services.calendar import CalendarService
 from counter_app.services.catalogue import CatalogueService
+from counter_app.services.dossier_views import DossierViewService
 from counter_app.services.dossiers import DossierQueryService
+from counter_app.services.fees import FeeService
 from counter_app.services.intake import IntakeService
+from counter_app.services.ledger import LedgerService
+from counter_app.services.lifecycle import LifecycleService
 from counter_app.services.queue import QueueService
+from counter_app.services.ratings import RatingService
 from counter_app.services.receipts import ReceiptService
+from counter_app.services.worklists import WorklistService
 from db.engine import StoreCorrupt, StoreMissing, make_engine
 from db.migrate import WAL_LOST_VI, upgrade, wal_lost_frames
 
@@ -33,6 +39,12 @@ class AppServices:
     dossiers: DossierQueryService
     receipts: ReceiptService
     queue: QueueService
+    lifecycle: LifecycleService
+    fees: FeeService
+    ratings: RatingService
+    worklists: WorklistService
+    ledger: LedgerService
+    views: DossierViewService
 
     def close(self) -> None:
         """Release the database connections."""
@@ -53,6 +65,12 @@ def build_services(engine: Engine, clock: Clock) -> AppServices:
         dossiers=dossiers,
         receipts=ReceiptService(engine, accounts, dossiers),
         queue=QueueService(engine, clock),
+        lifecycle=LifecycleService(engine, clock),
+        fees=FeeService(engine, clock),
+        ratings=RatingService(engine, clock),
+        worklists=WorklistService(engine, clock),
+        ledger=LedgerService(engine),
+        views=DossierViewService(engine, clock),
     )
 
 

@@ -7,12 +7,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
 
 from counter_app.domain.calendar import DurationKind, WorkingCalendar
-from counter_app.domain.canonical import canonical_json, payload_hash
 from counter_app.domain.clock import VN_TZ, Clock, to_db
 from counter_app.domain.codes import format_dossier_code, new_verify_token
 from counter_app.domain.fees import FeeRule, compute_fee
@@ -26,7 +25,9 @@ from counter_app.services.accounts import (
 )
 from counter_app.services.calendar import load_calendar
 from counter_app.services.catalogue import CatalogueService, ProcedurePublic
-from db.engine import raise_if_disk_full, read_session
+from db.dossiers import NewDossier, dossier_payload, insert_dossiers
+from db.engine import read_session
+from db.outbox import EventDraft, TimedDraft, append_events
 
 DEMO_WARD = WardSetup(
     agency_code="000.00.12.H26",
@@ -171,16 +172,12 @@ def _status_for(rng: random.Random, due: datetime, now: datetime) -> tuple[int, 
     return int(rng.choice([Status.RECEIVED, Status.PROCESSING])), None
 
 
-Row = tuple[object, ...]
-
-
 @dataclass
 class _Batch:
     """Rows waiting for one executemany each."""
 
-    dossiers: list[Row] = field(default_factory=list)
-    components: list[Row] = field(default_factory=list)
-    events: list[Row] = field(default_factory=list)
+    dossiers: list[NewDossier] = field(default_factory=list)
+    events: list[TimedDraft] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -193,7 +190,7 @@ class _Ctx:
     ward: WardPublic
 
 
-def _one(ctx: _Ctx, batch: _Batch, *, did: int, seq: int, code: str, received: datetime,
+def _one(ctx: _Ctx, batch: _Batch, *, did: int, code: str, received: datetime,
          ledger_line: int) -> None:
     """Add one dossier, its papers and its ``dossier.received`` event to the batch."""
     rng, ward = ctx.rng, ctx.ward
@@ -205,37 +202,28 @@ def _one(ctx: _Ctx, batch: _Batch, *, did: int, seq: int, code: str, received: d
     status, finished = _status_for(rng, due, ctx.now)
     channel = Channel.POST if rng.random() < 0.03 else Channel.DIRECT
     fee = compute_fee(FeeRule.from_dict(p.fee_rule), channel=channel)
-    d: dict[str, object] = {
-        "uid": str(uuid.uuid4()), "code": code, "verify_token": new_verify_token(),
-        "procedure_code": p.code, "procedure_name": p.name, "field_code": p.field_code,
-        "status": status, "channel": int(channel), "applicant_name": name, "id_number": number,
+    at = to_db(received)
+    values: dict[str, object] = {
+        "id": did, "uid": str(uuid.uuid4()), "code": code, "verify_token": new_verify_token(),
+        "procedure_id": p.id, "procedure_code": p.code, "procedure_name": p.name,
+        "field_code": p.field_code, "status": status, "channel": int(channel),
+        "applicant_name": name, "applicant_folded": _fold(name), "id_number": number,
         "birth_date": born.isoformat(), "sex": sex,
         "address": f"Số {rng.randint(1, 200)} {rng.choice(STREETS)}, {ward.place_name}",
-        "phone": f"09{rng.randrange(10**8):08d}", "email": "", "sets_count": 1,
-        "processing_text": p.processing_time_text, "duration_kind": p.duration_kind,
-        "duration_hours": p.duration_hours, "received_at": to_db(received), "due_at": to_db(due),
-        "result_delivery": "counter", "fee_amount": fee, "ledger_book": ward.ledger_book,
-        "ledger_line": ledger_line, "official_name": off.full_name,
-        "counter_no": ward.counter_no, "device_id": ward.device_id, "ticket_uid": None,
-        "note": "",
-        "components": [{"name": c.name, "originals": c.originals,
-                        "certified_copies": c.certified_copies, "photocopies": c.photocopies}
-                       for c in p.components if c.required],
+        "phone": f"09{rng.randrange(10**8):08d}", "processing_text": p.processing_time_text,
+        "duration_kind": p.duration_kind, "duration_hours": p.duration_hours,
+        "received_at": at, "due_at": to_db(due), "original_due_at": to_db(due),
+        "finished_at": finished, "returned_at": finished if status == Status.RETURNED else None,
+        "fee_amount": fee, "ledger_book": ward.ledger_book, "ledger_line": ledger_line,
+        "official_id": off.id, "official_name": off.full_name, "counter_no": ward.counter_no,
+        "device_id": ward.device_id, "created_at": at, "updated_at": at,
     }
-    batch.dossiers.append((
-        did, d["uid"], code, d["verify_token"], p.id, p.code, p.name, p.field_code, status,
-        int(channel), name, _fold(name), number, d["birth_date"], sex, d["address"], d["phone"],
-        p.processing_time_text, p.duration_kind, p.duration_hours, d["received_at"],
-        d["due_at"], d["due_at"], finished, finished if status == Status.RETURNED else None, fee,
-        ward.ledger_book, ledger_line, off.id, off.full_name, ward.counter_no, ward.device_id,
-        d["received_at"], d["received_at"]))
-    for pos, c in enumerate(p.components):
-        if c.required:
-            batch.components.append((did, pos, c.name, c.originals, c.certified_copies,
-                                     c.photocopies))
-    body = canonical_json(d)
-    batch.events.append((str(uuid.uuid4()), ward.device_id, seq, "dossier", d["uid"],
-                         "dossier.received", body, payload_hash(body), d["received_at"], off.id))
+    comps = [{"name": c.name, "originals": c.originals, "certified_copies": c.certified_copies,
+              "photocopies": c.photocopies} for c in p.components if c.required]
+    batch.dossiers.append(NewDossier(values, comps))
+    draft = EventDraft("dossier", str(values["uid"]), "dossier.received",
+                       dossier_payload(values, comps))
+    batch.events.append(TimedDraft(draft, received, off.id))
 
 
 @lru_cache(maxsize=4096)
@@ -269,64 +257,34 @@ def seed_dossiers(engine: Engine, clock: Clock, n: int, *, seed: int = 7) -> int
     rng_ = ctx.ward.code_range
     per_day = max(1, min(rng_.end - rng_.start - 49, max(30, n // 60)))
     days = _working_days_back(cal, today, max(1, -(-n // per_day)))
-    raw = engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("PRAGMA cache_size=-262144")  # 256 MiB: random-key index inserts stay in RAM
-        cur.execute("BEGIN IMMEDIATE")
-        seq0 = _scalar(cur, "SELECT last_device_seq FROM device_state WHERE id = 1")
-        id0 = _scalar(cur, "SELECT COALESCE(MAX(id), 0) FROM dossier")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB: index inserts stay in RAM
+        id0 = int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM dossier").scalar_one())
         made, batch, last_seq = 0, _Batch(), {}
         ledger: dict[int, int] = {}
         for day in days:
             key = day.strftime("%y%m%d")
-            start = _scalar(cur, "SELECT COALESCE(MAX(last_seq), :s - 1) + 1 FROM code_sequence "
-                                 "WHERE day = :d", {"s": rng_.start, "d": key})
+            start = int(conn.execute(text(
+                "SELECT COALESCE(MAX(last_seq), :s - 1) + 1 FROM code_sequence WHERE day = :d"),
+                {"s": rng_.start, "d": key}).scalar_one())
             times = _received_times(ctx.rng, day, min(per_day, n - made))
             for i, received in enumerate(times):
                 made += 1
                 ledger[day.year] = ledger.get(day.year, 0) + 1
-                _one(ctx, batch, did=id0 + made, seq=seq0 + made, received=received,
+                _one(ctx, batch, did=id0 + made, received=received,
                      code=format_dossier_code(ctx.ward.agency_code, day, start + i),
                      ledger_line=ledger[day.year])
             last_seq[key] = start + len(times) - 1
             if len(batch.dossiers) >= 20_000:
-                _flush(cur, batch)
+                _flush(conn, batch)
                 batch = _Batch()
-        _flush(cur, batch)
-        cur.executemany("INSERT INTO code_sequence(day, last_seq) VALUES (?, ?) ON CONFLICT(day) "
-                        "DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)",
-                        list(last_seq.items()))
-        cur.execute("UPDATE device_state SET last_device_seq = ? WHERE id = 1", (seq0 + made,))
-        cur.execute("COMMIT")
-    except BaseException as exc:
-        raw.rollback()
-        raise_if_disk_full(exc)  # a raw connection: the engine's error hook does not see it
-        raise
-    finally:
-        raw.close()
+        _flush(conn, batch)
+        conn.execute(text("INSERT INTO code_sequence(day, last_seq) VALUES (:d, :s) "
+                          "ON CONFLICT(day) DO UPDATE SET last_seq = MAX(last_seq, "
+                          "excluded.last_seq)"), [{"d": k, "s": v} for k, v in last_seq.items()])
     return made
 
 
-def _scalar(cur: Any, sql: str, params: dict[str, object] | None = None) -> int:
-    cur.execute(sql, params or {})
-    return int(cur.fetchone()[0])
-
-
-def _flush(cur: Any, batch: _Batch) -> None:
-    cur.executemany(
-        "INSERT INTO dossier(id, uid, code, verify_token, procedure_id, procedure_code, "
-        "procedure_name, field_code, status, channel, applicant_name, applicant_folded, "
-        "id_number, birth_date, sex, address, phone, email, sets_count, processing_text, "
-        "duration_kind, duration_hours, received_at, due_at, original_due_at, finished_at, "
-        "returned_at, result_delivery, fee_amount, ledger_book, ledger_line, official_id, "
-        "official_name, counter_no, device_id, supplements, paused_hours, note, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, "
-        "?, ?, ?, ?, ?, 'counter', ?, ?, ?, ?, ?, ?, ?, 0, 0, '', ?, ?)", batch.dossiers)
-    cur.executemany(
-        "INSERT INTO dossier_component(dossier_id, position, name, originals, certified_copies, "
-        "photocopies) VALUES (?, ?, ?, ?, ?, ?)", batch.components)
-    cur.executemany(
-        "INSERT INTO event(event_id, device_id, device_seq, entity_type, entity_uid, type, "
-        "payload, payload_hash, device_time, official_id, state, attempts, last_error) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '')", batch.events)
+def _flush(conn: Connection, batch: _Batch) -> None:
+    insert_dossiers(conn, batch.dossiers)
+    append_events(conn, batch.events)

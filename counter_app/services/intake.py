@@ -6,6 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -27,7 +28,9 @@ from counter_app.services.accounts import OfficialPublic
 from counter_app.services.calendar import load_calendar
 from counter_app.services.catalogue import processing_time_text
 from counter_app.services.errors import NotFound, NotSetUp, ValidationFailed
+from counter_app.services.queue import link_ticket
 from counter_app.services.read_models import DossierPublic, dossier_public
+from db.dossiers import NewDossier, dossier_payload, insert_dossiers
 from db.engine import unit_of_work
 from db.models import (
     DeviceState,
@@ -226,7 +229,7 @@ class IntakeService:
                 copies=max(1, req.fee_copies),
             )
             code = allocate_code(s, agency_code=ward.agency_code, day=day)
-            d = Dossier(
+            values: dict[str, object] = dict(
                 uid=str(uuid.uuid4()),
                 code=code,
                 verify_token=new_verify_token(),
@@ -264,30 +267,26 @@ class IntakeService:
                 created_at=to_db(now),
                 updated_at=to_db(now),
             )
-            s.add(d)
-            s.flush()
-            rows = [
-                DossierComponent(
-                    dossier_id=d.id or 0,
-                    position=i,
-                    name=nfc_name,
-                    originals=c.originals,
-                    certified_copies=c.certified_copies,
-                    photocopies=c.photocopies,
-                )
-                for i, (nfc_name, c) in enumerate(
-                    (clean_text(c.name, field="components", max_len=300, required=True), c)
-                    for c in req.components
-                    if c.originals or c.certified_copies or c.photocopies
-                )
+            papers: list[dict[str, Any]] = [
+                {"name": clean_text(c.name, field="components", max_len=300, required=True),
+                 "originals": c.originals, "certified_copies": c.certified_copies,
+                 "photocopies": c.photocopies}
+                for c in req.components
+                if c.originals or c.certified_copies or c.photocopies
             ]
-            s.add_all(rows)
+            (did,) = insert_dossiers(s.connection(), [NewDossier(values, papers)])
             append_event(
                 s,
-                EventDraft("dossier", d.uid, "dossier.received", dossier_payload(d, rows)),
+                EventDraft("dossier", str(values["uid"]), "dossier.received",
+                           dossier_payload(values, papers)),
                 now=now,
                 official_id=official.id,
             )
+            if req.ticket_uid:
+                link_ticket(s, req.ticket_uid, str(values["uid"]), now=now,
+                            official_id=official.id)
+            d = Dossier.model_validate({**values, "id": did})
+            rows = [DossierComponent(dossier_id=did, position=i, **c) for i, c in enumerate(papers)]
             return dossier_public(d, rows)
 
     @staticmethod
@@ -304,47 +303,3 @@ class IntakeService:
             )
         return proc
 
-
-def dossier_payload(d: Dossier, comps: list[DossierComponent]) -> dict[str, object]:
-    """The event payload of a received dossier: everything upstream needs to rebuild it."""
-    return {
-        "uid": d.uid,
-        "code": d.code,
-        "verify_token": d.verify_token,
-        "procedure_code": d.procedure_code,
-        "procedure_name": d.procedure_name,
-        "field_code": d.field_code,
-        "status": d.status,
-        "channel": d.channel,
-        "applicant_name": d.applicant_name,
-        "id_number": d.id_number,
-        "birth_date": d.birth_date,
-        "sex": d.sex,
-        "address": d.address,
-        "phone": d.phone,
-        "email": d.email,
-        "sets_count": d.sets_count,
-        "processing_text": d.processing_text,
-        "duration_kind": d.duration_kind,
-        "duration_hours": d.duration_hours,
-        "received_at": d.received_at,
-        "due_at": d.due_at,
-        "result_delivery": d.result_delivery,
-        "fee_amount": d.fee_amount,
-        "ledger_book": d.ledger_book,
-        "ledger_line": d.ledger_line,
-        "official_name": d.official_name,
-        "counter_no": d.counter_no,
-        "device_id": d.device_id,
-        "ticket_uid": d.ticket_uid,
-        "note": d.note,
-        "components": [
-            {
-                "name": c.name,
-                "originals": c.originals,
-                "certified_copies": c.certified_copies,
-                "photocopies": c.photocopies,
-            }
-            for c in comps
-        ],
-    }

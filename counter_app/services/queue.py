@@ -79,6 +79,20 @@ def _payload(t: Ticket, **extra: object) -> dict[str, object]:
     return {**base, **extra}
 
 
+def link_ticket(s: Session, ticket_uid: str, dossier_uid: str, *, now: datetime,
+                official_id: int | None) -> Ticket:
+    """The one way a ticket and a dossier are linked (both ends and the event), in the
+    caller's transaction: from the queue panel after intake, or by intake itself."""
+    t = QueueService._get(s, ticket_uid)
+    t.dossier_uid, t.updated_at = dossier_uid, to_db(now)
+    s.add(t)
+    s.execute(text("UPDATE dossier SET ticket_uid = :t WHERE uid = :d"),
+              {"t": ticket_uid, "d": dossier_uid})
+    append_event(s, EventDraft("ticket", t.uid, "ticket.dossier_linked", _payload(
+        t, dossier_uid=dossier_uid)), now=now, official_id=official_id)
+    return t
+
+
 class QueueService(QueueSetup):
     """The one write path for every ticket change, plus the reads the screens need."""
 
@@ -233,10 +247,7 @@ class QueueService(QueueSetup):
                      official_id: int | None = None) -> TicketPublic:
         """Record that the dossier received from this citizen belongs to the ticket."""
         with unit_of_work(self._engine) as s:
-            t, now = self._get(s, uid), self._clock.now()
-            t.dossier_uid, t.updated_at = dossier_uid, to_db(now)
-            append_event(s, EventDraft("ticket", t.uid, "ticket.dossier_linked", _payload(
-                t, dossier_uid=dossier_uid)), now=now, official_id=official_id)
+            t = link_ticket(s, uid, dossier_uid, now=self._clock.now(), official_id=official_id)
             result = ticket_public(t)
         return self._tell("linked", result)
 

@@ -52,6 +52,12 @@ class DossierPublic:
     official_name: str
     counter_no: int
     components: tuple[ComponentPublic, ...] = ()
+    returned_at: datetime | None = None
+    supplements: int = 0
+    paused_hours: float = 0.0
+    paused_since: datetime | None = None  # the clock is stopped (a supplement is awaited)
+    extensions: int = 0
+    holder: str = ""  # "" = at the reception counter
 
     def is_overdue(self, now: datetime) -> bool:
         """Still open and past its due time."""
@@ -100,4 +106,10 @@ def dossier_public(d: Dossier, components: list[DossierComponent] | None = None)
         official_name=d.official_name,
         counter_no=d.counter_no,
         components=comps,
+        returned_at=from_db(d.returned_at) if d.returned_at else None,
+        supplements=d.supplements,
+        paused_hours=d.paused_hours,
+        paused_since=from_db(d.paused_since) if d.paused_since else None,
+        extensions=d.extensions,
+        holder=d.holder,
     )

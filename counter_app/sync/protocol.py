@@ -14,6 +14,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from counter_app.domain.clock import to_db
+from counter_app.domain.dossier import DOSSIER_FIELDS, DossierBase
 from counter_app.sync.bounds import (
     EARLIEST,
     FIRST_DAY,
@@ -306,44 +308,29 @@ class ComponentRecord(BaseModel):
     photocopies: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
 
 
-class DossierRecord(BaseModel):
-    """A dossier as carried by ``dossier.received`` (``counter_app.services.intake.
-    dossier_payload``) and by ``dossier.upsert`` changes. Unknown fields are ignored so the
-    device may add some; the ones below are the contract."""
+class DossierRecord(DossierBase):
+    """A dossier as carried by ``dossier.received`` (``db.dossiers.dossier_payload``) and by
+    ``dossier.upsert`` changes: the shared ``DossierBase`` fields with wire types (UUID, aware
+    datetimes, checked ranges) and the papers. Unknown fields are ignored so the device may
+    add some; the ones of ``DossierBase`` are the contract."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-    uid: UUID
+    uid: UUID  # type: ignore[assignment]
     code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     verify_token: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     procedure_code: Annotated[str, StringConstraints(min_length=1, max_length=60)]
-    procedure_name: str
-    field_code: str = ""
+    # Only the wire refinements are written here (types, bounds); the field list is DossierBase's.
     status: int = Field(ge=1, le=10, strict=True)
     channel: int = Field(ge=1, le=3, strict=True)
-    applicant_name: str = ""
-    id_number: str = ""
-    birth_date: str | None = None
-    sex: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
     sets_count: int = Field(default=1, ge=1, le=MAX_COUNT, strict=True)
-    processing_text: str = ""
-    duration_kind: str = ""
     duration_hours: int = Field(default=0, ge=0, le=MAX_HOURS, strict=True)
-    received_at: Instant
-    due_at: Instant
-    finished_at: Instant | None = None
-    returned_at: Instant | None = None
-    result_delivery: str = "counter"
+    received_at: Instant  # type: ignore[assignment]
+    due_at: Instant  # type: ignore[assignment]
+    finished_at: Instant | None = None  # type: ignore[assignment]
+    returned_at: Instant | None = None  # type: ignore[assignment]
     fee_amount: int = Field(default=0, ge=0, le=MAX_MONEY, strict=True)
-    ledger_book: str = ""
     ledger_line: int = Field(default=0, ge=0, le=MAX_LINE, strict=True)
-    official_name: str = ""
     counter_no: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
-    device_id: str = ""
-    ticket_uid: str | None = None
-    note: str = ""
     components: list[ComponentRecord] = Field(default_factory=list, max_length=MAX_COUNT)
 
     @field_validator("*", mode="after")
@@ -361,6 +348,16 @@ class DossierRecord(BaseModel):
                 raise ValueError("birth_date is not a YYYY-MM-DD day in 1900..2199")
         return value
 
+
+    def stored(self) -> dict[str, Any]:
+        """The ``DossierBase`` fields as the stores keep them (UTC text, str uid, upper code)."""
+        row: dict[str, Any] = {k: getattr(self, k) for k in DOSSIER_FIELDS}
+        row.update(
+            uid=str(self.uid), code=self.code.strip().upper(),
+            received_at=to_db(self.received_at), due_at=to_db(self.due_at),
+            finished_at=to_db(self.finished_at) if self.finished_at else None,
+            returned_at=to_db(self.returned_at) if self.returned_at else None)
+        return row
 
 
 __all__ = [

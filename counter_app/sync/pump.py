@@ -296,7 +296,7 @@ class SyncPump:
                 page = client.changes(cursor, self.settings.pull_limit)
             self._checkpoint("after_pull_fetch")
             p.pulled += store.apply_page(self.engine, page, own_device_id=p.st.device_id,
-                                         now=self.clock.now(), checkpoint=self._checkpoint)
+                                         now=self.clock.now(), checkpoint=self._checkpoint).rows
             self._checkpoint("after_pull_apply")
             cursor = page.next_cursor
             if not page.has_more:

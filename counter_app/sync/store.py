@@ -23,6 +23,7 @@ from counter_app.domain.catalogue import parse_procedure_items
 from counter_app.domain.clock import local_day, to_db
 from counter_app.domain.text import fold
 from counter_app.services.catalogue_versions import import_versions_on
+from counter_app.services.changes import NO_CHANGES, Changes
 from counter_app.sync.protocol import (
     Change,
     ChangesPage,
@@ -31,6 +32,7 @@ from counter_app.sync.protocol import (
     PushResult,
     RejectReason,
 )
+from db.dossiers import NewDossier, insert_dossiers
 from db.engine import read_session
 from db.models import SyncState
 
@@ -224,27 +226,48 @@ def attention(engine: Engine, offset: int = 0, limit: int = 500) -> list[Attenti
 Checkpoint = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class PageApplied:
+    """What applying one pulled page did: local rows changed, and what for the screens."""
+
+    rows: int
+    changes: Changes
+
+
 def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: datetime,
-               checkpoint: Checkpoint) -> int:
+               checkpoint: Checkpoint) -> PageApplied:
     """Apply one page of the ward's change log and store its cursor, in one transaction."""
     at, today = to_db(now), local_day(now)
-    applied = 0
+    applied, changes = 0, NO_CHANGES
     with engine.begin() as conn:
         for ch in page.changes:
             # Each change in its own savepoint: one malformed entry is kept for attention
             # (applied = false) instead of failing the page, and the cursor still advances.
             try:
                 with conn.begin_nested():
-                    applied += _apply_change(conn, ch, own_device_id=own_device_id, at=at,
-                                             today=today)
+                    n = _apply_change(conn, ch, own_device_id=own_device_id, at=at, today=today)
             except Exception as exc:  # any bad payload is kept for attention, never fatal
                 log.warning("pulled change %s (%s) not applied: %s", ch.seq, ch.kind,
                             type(exc).__name__)
                 _keep(conn, ch.seq, ch.kind, ch.payload, at, applied=False)
+                continue
+            applied += n
+            if n:
+                changes |= _changes_of(ch)
         conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
                      {"c": page.next_cursor})
         checkpoint("pull_before_commit")
-    return applied
+    return PageApplied(applied, changes)
+
+
+def _changes_of(ch: Change) -> Changes:
+    p = ch.payload
+    if ch.kind == "calendar.override":
+        return Changes(calendar=True)
+    if ch.kind == "catalogue.procedure":
+        return Changes(procedures=True)
+    uid = str(p.get("entity_uid") if ch.kind == "event" else p.get("uid", ""))
+    return Changes(dossiers=frozenset({uid} - {""}), dossier_list=True)
 
 
 def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str,
@@ -310,30 +333,14 @@ def _has_dossier(conn: Connection, rec: DossierRecord) -> bool:
 
 def _upsert(conn: Connection, rec: DossierRecord, at: str) -> int:
     """Insert a dossier of this ward made elsewhere (another counter, online) if new."""
-    uid, code = str(rec.uid), rec.code.strip().upper()
     if _has_dossier(conn, rec):
         return 0
     proc = _procedure_id(conn, rec.procedure_code)
     if proc is None:
         return 0  # procedure unknown here (catalogue behind): the remote event keeps the data
-    d = rec.model_dump()
-    d.update(uid=uid, code=code, procedure_id=proc, applicant_folded=fold(rec.applicant_name),
-             received_at=to_db(rec.received_at), due_at=to_db(rec.due_at),
-             original_due_at=to_db(rec.due_at),
-             finished_at=to_db(rec.finished_at) if rec.finished_at else None,
-             returned_at=to_db(rec.returned_at) if rec.returned_at else None,
-             created_at=at, updated_at=at)
-    cols = ["uid", "code", "verify_token", "procedure_id", "procedure_code", "procedure_name", "field_code", "status", "channel", "applicant_name", "applicant_folded", "id_number", "birth_date", "sex", "address", "phone", "email", "sets_count", "processing_text", "duration_kind", "duration_hours", "received_at", "due_at", "original_due_at", "finished_at", "returned_at", "result_delivery", "fee_amount", "ledger_book", "ledger_line", "official_name", "counter_no", "device_id", "ticket_uid", "note", "created_at", "updated_at"]
-    did = conn.execute(text(
-        f"INSERT INTO dossier({', '.join(cols)}, supplements, paused_hours) VALUES "
-        f"({', '.join(':' + c for c in cols)}, 0, 0) RETURNING id"),
-        {c: d.get(c) for c in cols}).scalar_one()
-    comps = [{"d": did, "p": i, "n": c.name, "o": c.originals, "c": c.certified_copies,
-              "ph": c.photocopies} for i, c in enumerate(rec.components)]
-    if comps:
-        conn.execute(text("INSERT INTO dossier_component(dossier_id, position, name, originals, "
-                          "certified_copies, photocopies) VALUES (:d, :p, :n, :o, :c, :ph)"),
-                     comps)
+    values = {**rec.stored(), "procedure_id": proc, "applicant_folded": fold(rec.applicant_name),
+              "original_due_at": to_db(rec.due_at), "created_at": at, "updated_at": at}
+    insert_dossiers(conn, [NewDossier(values, [c.model_dump() for c in rec.components])])
     return 1
 
 

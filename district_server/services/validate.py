@@ -10,7 +10,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from counter_app.domain.canonical import canonical_json, payload_hash
-from counter_app.domain.clock import to_db
 from counter_app.domain.codes import CodeRange, parse_dossier_code
 from counter_app.domain.errors import DomainError
 from counter_app.sync.protocol import EVENT_TYPE_RE, DossierRecord, EventIn, RejectReason
@@ -102,19 +101,9 @@ def _dossier_row(ev: EventIn, body: dict[str, Any], *, ward_code: str,
     return dossier_row(rec, source_event_id=str(ev.event_id))
 
 
-_PLAIN_FIELDS = tuple(f for f in DossierRecord.model_fields if f not in (
-    "uid", "code", "received_at", "due_at", "finished_at", "returned_at", "components"))
-
-
 def dossier_row(rec: DossierRecord, *, source_event_id: str | None) -> dict[str, Any]:
     """The dossiers-table values of a record (ward_id and timestamps added by the caller)."""
     comps = [c.model_dump() for c in rec.components]
-    row = {k: getattr(rec, k) for k in _PLAIN_FIELDS}
-    row.update(
-        uid=str(rec.uid), code=rec.code.strip().upper(),
-        received_at=to_db(rec.received_at), due_at=to_db(rec.due_at),
-        finished_at=to_db(rec.finished_at) if rec.finished_at else None,
-        returned_at=to_db(rec.returned_at) if rec.returned_at else None,
-        components=json.dumps(comps, ensure_ascii=False, separators=(",", ":")),
-        source_event_id=source_event_id)
-    return row
+    return {**rec.stored(),
+            "components": json.dumps(comps, ensure_ascii=False, separators=(",", ":")),
+            "source_event_id": source_event_id}

@@ -48,8 +48,10 @@ def _page(*payloads: tuple[str, dict[str, Any]], first: int = 1) -> ChangesPage:
 
 
 def _apply(engine: Engine, page: ChangesPage, checkpoint: Any = None) -> int:
-    return store.apply_page(engine, page, own_device_id="d", now=NOW,
-                            checkpoint=checkpoint or (lambda _n: None))
+    applied = store.apply_page(engine, page, own_device_id="d", now=NOW,
+                               checkpoint=checkpoint or (lambda _n: None))
+    assert bool(applied.changes) == bool(applied.rows)
+    return applied.rows
 
 
 def _state(engine: Engine) -> tuple[int, list[tuple[int, str, bool]]]:
@@ -106,7 +108,7 @@ def test_a_pending_version_may_be_corrected_but_not_once_in_force(engine: Engine
         "2.000884", "2026-12-01", fee={"kind": "flat", "amount": 1})), first=3),
         own_device_id="d", now=datetime(2026, 12, 2, 2, 0, tzinfo=UTC),
         checkpoint=lambda _n: None)
-    assert late == 0
+    assert late.rows == 0 and not late.changes
     assert _state(engine)[1][-1] == (3, "catalogue.procedure", False)
     assert catalogue.in_force("2.000884", on=date(2026, 12, 2)).fee_rule["amount"] == 15_000
 
