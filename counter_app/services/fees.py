@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from counter_app.domain.clock import VN_TZ, Clock, to_db
 from counter_app.domain.lifecycle import Action, Status
+from counter_app.services.errors import ValidationFailed
 from counter_app.services.lifecycle import (
     ActionContext,
     ActionResult,
@@ -80,7 +81,8 @@ class FeeService:
     def pay(self, code: str, *, amount: int, method: str, actor: Actor) -> ActionResult:
         """Collect ``amount`` with a numbered receipt; settles a financial obligation (6 → 4)."""
         if method not in METHODS:
-            raise PaymentNotAllowed(0) from None
+            raise ValidationFailed({"method": "Hình thức nộp phải là tiền mặt, chuyển khoản "
+                                              "hoặc trực tuyến."})
         if amount <= 0:
             raise AmountInvalid(amount)
 

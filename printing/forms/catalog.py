@@ -4,7 +4,8 @@ Titles and numbers are the circulars' own. The sentences are this project's rend
 each form's fields (docs/forms.md says which were checked against a source and which are
 to be checked against the official annex before a ward relies on them).
 To add a circular: append its templates with their effective date; never edit old ones,
-dossiers received before the change keep printing with them.
+dossiers received before the change keep printing with them. In the wording, `{name}` is a
+slot the renderer fills (keep each slot when rewording); write `{{`/`}}` for a literal brace.
 """
 
 from __future__ import annotations
