@@ -45,6 +45,7 @@ class OutboxRow:
 
     local_seq: int
     wire: dict[str, Any]
+    attempts: int = 0  # push attempts before this read (timeouts, 5xx, resends)
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,13 @@ def next_batch(engine: Engine, *, after_local_seq: int, offset: int, limit: int)
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT event_id, device_seq, entity_type, entity_uid, type, payload, payload_hash, "
-            "device_time FROM event WHERE state IN ('pending', 'sending') AND device_seq > :a "
+            "device_time, attempts FROM event WHERE state IN ('pending', 'sending') AND device_seq > :a "
             "ORDER BY device_seq LIMIT :n"), {"a": max(after_local_seq, offset), "n": limit}).all()
         conn.rollback()
     return [OutboxRow(int(r[1]), {
         "event_id": r[0], "device_seq": int(r[1]) - offset, "entity_type": r[2],
         "entity_uid": r[3], "type": r[4], "payload": r[5], "payload_hash": r[6],
-        "device_time": r[7]}) for r in rows]
+        "device_time": r[7]}, int(r[8] or 0)) for r in rows]
 
 
 def apply_push_result(engine: Engine, sent: Sequence[OutboxRow], result: PushResult, *,
@@ -150,6 +151,14 @@ def _attempts(conn: Connection, ids: list[str]) -> dict[str, int]:
     return out
 
 
+def attempts_of(engine: Engine, event_ids: Sequence[str]) -> dict[str, int]:
+    """How many times each event was sent (any outcome)."""
+    with engine.connect() as conn:
+        out = _attempts(conn, list(event_ids))
+        conn.rollback()
+    return out
+
+
 def note_attempt(engine: Engine, sent: Iterable[OutboxRow], error: str) -> None:
     """The outcome of a push is unknown: count the attempt, keep the events pending."""
     with engine.begin() as conn:
@@ -159,7 +168,8 @@ def note_attempt(engine: Engine, sent: Iterable[OutboxRow], error: str) -> None:
 
 
 def reject_locally(engine: Engine, event_ids: Iterable[str], error: str) -> int:
-    """List events for attention without the server's verdict (413/422 alone, 403 foreign)."""
+    """List events for attention without the server's verdict (413/422 alone, 403 foreign,
+    a 5xx every time it is sent alone while the server takes the others)."""
     params = [{"e": error[:500], "id": i} for i in event_ids]
     if not params:
         return 0
