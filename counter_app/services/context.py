@@ -15,6 +15,7 @@ from counter_app.services.dossiers import DossierQueryService
 from counter_app.services.intake import IntakeService
 from counter_app.services.queue import QueueService
 from counter_app.services.receipts import ReceiptService
+from counter_app.sync.store import release_parked
 from db.engine import make_engine
 from db.migrate import upgrade
 
@@ -46,7 +47,9 @@ def build_services(engine: Engine, clock: Clock) -> AppServices:
         engine=engine,
         clock=clock,
         accounts=accounts,
-        catalogue=CatalogueService(engine, clock),
+        # Pulled dossiers parked for an unknown procedure are applied by the import that
+        # brings it (the composition root is the one place that knows both sides).
+        catalogue=CatalogueService(engine, clock, procedures_arrived=release_parked),
         calendar=CalendarService(engine, clock),
         intake=IntakeService(engine, clock),
         dossiers=dossiers,

@@ -70,6 +70,7 @@ class SyncReport:
     pending: int = 0
     attention: int = 0
     stranded: int = 0
+    waiting_procedure: int = 0  # pulled dossiers parked until their procedure is known here
     batches: int = 0
     skew_s: float | None = None
     skew_warning: bool = False
@@ -89,6 +90,9 @@ class SyncReport:
             base = (f"Đã đồng bộ: {self.acked} sự kiện được xác nhận, nhận {self.pulled} thay "
                     f"đổi; còn {self.pending} chờ gửi")
             base += f", {self.attention} cần xử lý." if self.attention else "."
+        if self.waiting_procedure:
+            base += (f" {self.waiting_procedure} hồ sơ nhận về đang chờ thủ tục chưa có trong "
+                     "danh mục của máy này.")
         if self.skew_warning and self.skew_s is not None:
             base += f" Đồng hồ máy lệch {self.skew_s / 60:+.0f} phút so với máy chủ."
         return base
@@ -203,6 +207,7 @@ class SyncPump:
         skew = p.skew_s if p else None
         rep = SyncReport(outcome, started, pending=c["pending"], error=error,
                          attention=c["rejected"] + c["stranded"], stranded=c["stranded"],
+                         waiting_procedure=store.parked_count(self.engine) if st else 0,
                          skew_s=skew,
                          skew_warning=skew is not None and abs(skew) > self.settings.skew_warn_s)
         if p is not None:

@@ -251,6 +251,7 @@ def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: da
                 log.warning("pulled change %s (%s) not applied: %s", ch.seq, ch.kind,
                             type(exc).__name__)
                 _keep(conn, ch.seq, ch.kind, ch.payload, at, applied=False)
+        applied += release_parked(conn, at)  # procedures this page (or an import) brought
         conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
                      {"c": page.next_cursor})
         checkpoint("pull_before_commit")
@@ -270,8 +271,10 @@ def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str,
     if ch.kind == "dossier.upsert":
         rec = DossierRecord.model_validate(p)
         n = _upsert(conn, rec, at)
-        # Not applied while the procedure is unknown here (the catalogue is behind).
-        _keep(conn, ch.seq, ch.kind, p, at, applied=bool(n) or _has_dossier(conn, rec))
+        applied = bool(n) or _has_dossier(conn, rec)
+        if not applied:  # the procedure is unknown here (the catalogue is behind): park it
+            _park(conn, rec, ch.seq, at)
+        _keep(conn, ch.seq, ch.kind, p, at, applied=applied)
         return n
     if ch.kind == "calendar.override":
         return _calendar(conn, ch.seq, p, at)
@@ -303,7 +306,9 @@ def _remote_event(conn: Connection, seq: int, p: dict[str, Any], at: str) -> int
     if n and p.get("type") == "dossier.received":
         # A payload we cannot read stays a remote event; the dossier list just won't show it.
         with contextlib.suppress(ValueError):
-            _upsert(conn, DossierRecord.model_validate_json(str(p.get("payload"))), at)
+            rec = DossierRecord.model_validate_json(str(p.get("payload")))
+            if not _upsert(conn, rec, at) and not _has_dossier(conn, rec):
+                _park(conn, rec, seq, at)  # procedure unknown here: applied when it arrives
     return int(n or 0)
 
 
@@ -345,6 +350,44 @@ def _upsert(conn: Connection, rec: DossierRecord, at: str) -> int:
                           "certified_copies, photocopies) VALUES (:d, :p, :n, :o, :c, :ph)"),
                      comps)
     return 1
+
+
+# -- pulled dossiers waiting for their procedure -------------------------------------------
+
+
+def _park(conn: Connection, rec: DossierRecord, seq: int, at: str) -> None:
+    conn.execute(text(
+        "INSERT INTO parked_dossier(uid, code, procedure_code, record, change_seq, parked_at) "
+        "VALUES (:u, :c, :p, :r, :s, :t) ON CONFLICT(uid) DO NOTHING"),
+        {"u": str(rec.uid), "c": rec.code, "p": rec.procedure_code,
+         "r": rec.model_dump_json(), "s": seq, "t": at})
+
+
+def release_parked(conn: Connection, at: str) -> int:
+    """Insert the parked dossiers whose procedure is now known, inside the caller's
+    transaction (a pulled page, a catalogue import); returns how many were inserted."""
+    rows = conn.execute(text(
+        "SELECT uid, record, change_seq FROM parked_dossier p WHERE EXISTS "
+        "(SELECT 1 FROM procedure WHERE code = p.procedure_code)")).all()
+    inserted = 0
+    for uid, record, seq in rows:
+        try:
+            with conn.begin_nested():
+                inserted += _upsert(conn, DossierRecord.model_validate_json(record), at)
+                conn.execute(text("DELETE FROM parked_dossier WHERE uid = :u"), {"u": uid})
+                conn.execute(text("UPDATE pulled_change SET applied = 1 WHERE seq = :s AND "
+                                  "kind = 'dossier.upsert'"), {"s": seq})
+        except Exception as exc:  # one bad record stays parked; the others are applied
+            log.warning("parked dossier %s not applied: %s", uid, type(exc).__name__)
+    return inserted
+
+
+def parked_count(engine: Engine) -> int:
+    """Pulled dossiers waiting for their procedure (shown to the official)."""
+    with engine.connect() as conn:
+        n = conn.execute(text("SELECT COUNT(*) FROM parked_dossier")).scalar_one()
+        conn.rollback()
+    return int(n)
 
 
 def _status(conn: Connection, seq: int, p: dict[str, Any], at: str) -> int:
