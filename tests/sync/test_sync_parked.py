@@ -125,3 +125,31 @@ def test_the_official_is_told_how_many_wait() -> None:
     rep = SyncReport(Outcome.OK, NOW, waiting_procedure=8000)
     assert "8000 hồ sơ" in rep.message_vi
     assert "chờ thủ tục" in rep.message_vi
+
+
+def test_the_migration_parks_what_an_older_version_pulled_and_could_not_apply(
+        tmp_path: Path) -> None:
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    engine = make_engine(tmp_path / "old.db")
+    cfg = alembic_config()
+    with engine.begin() as conn:  # the store as the previous release left it
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    lost = online_dossier(9801, uid=str(uuid.uuid4()))
+    remote = online_dossier(9802, uid=str(uuid.uuid4()))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO pulled_change(seq, kind, payload, applied, pulled_at) "
+                          "VALUES (1, 'dossier.upsert', :p, 0, 'x'), (2, 'dossier.upsert', "
+                          "'{not json', 0, 'x')"), {"p": json.dumps(lost)})
+        conn.execute(text(
+            "INSERT INTO remote_event(event_id, device_id, device_seq, entity_type, entity_uid, "
+            "type, payload, payload_hash, device_time, change_seq, pulled_at) VALUES ('e1', "
+            "'o', 1, 'dossier', :u, 'dossier.received', :p, 'h', 'x', 3, 'x')"),
+            {"u": remote["uid"], "p": json.dumps(remote)})
+    upgrade(engine)
+    assert store.parked_count(engine) == 2
+    build_services(engine, FixedClock(NOW)).catalogue.load_default()
+    assert _codes(engine) == sorted([lost["code"], remote["code"]])
