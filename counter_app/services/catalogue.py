@@ -49,6 +49,7 @@ from counter_app.services.catalogue_versions import (
     import_versions_on,
 )
 from counter_app.services.errors import NotFound
+from counter_app.services.spreadsheet import safe_rows
 from db.engine import read_session, unit_of_work
 from db.models import Procedure
 from db.outbox import EventDraft, append_event
@@ -259,7 +260,7 @@ class CatalogueService:
     def export_file(self, path: Path, *, on: date) -> int:
         """Write the procedures in force on `on` as .csv or .xlsx (to edit and re-import)."""
         records = [_to_record(p) for p in self.list_procedures(on=on)]
-        table = catalogue_rows(records)
+        table = safe_rows(catalogue_rows(records))
         if path.suffix.lower() == ".csv":
             with path.open("w", encoding="utf-8-sig", newline="") as f:
                 csv.writer(f).writerows(table)
