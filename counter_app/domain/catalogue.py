@@ -26,8 +26,8 @@ from counter_app.domain.text import clean_text, nfc
 __all__ = [
     "CODE_PATTERN",
     "DURATION_KINDS",
-    "HOURS_PER_DAY",
     "FORMULA_PREFIXES",
+    "HOURS_PER_DAY",
     "MAX_COPIES",
     "MAX_DURATION_DAYS",
     "MAX_FEE_AMOUNT",
