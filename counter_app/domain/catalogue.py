@@ -121,8 +121,10 @@ _TEXT_PROBLEMS = {
 def _text(value: object, label: str, errors: list[str], *, required: bool = True) -> str:
     if value is None:
         value = ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = _shown(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        value = b""  # a 20-digit "name" is no text: refused just below
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         errors.append(f"{label} phải là văn bản")
         return ""
@@ -238,9 +240,10 @@ def _fee(raw: object, errors: list[str]) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         errors.append("Thiếu quy tắc lệ phí")
         return {}
-    note = raw.get("note")
-    if isinstance(note, str) and _text(note, "Ghi chú lệ phí", errors, required=False) == "" \
-            and note.strip():
+    note, before = raw.get("note"), len(errors)
+    if isinstance(note, str):
+        _text(note, "Ghi chú lệ phí", errors, required=False)
+    if len(errors) > before:
         return {}
     try:
         rule = FeeRule.from_dict(_nfc_values(raw)).to_dict()
