@@ -342,6 +342,20 @@ class PulledChange(SQLModel, table=True):
     pulled_at: str
 
 
+class ParkedDossier(SQLModel, table=True):
+    """A pulled dossier whose procedure this device does not know yet (its catalogue is
+    behind): kept here, counted for the official, and inserted as soon as the procedure
+    arrives (a pulled ``catalogue.procedure`` or a local catalogue import)."""
+
+    __tablename__ = "parked_dossier"
+    uid: str = Field(primary_key=True)
+    code: str
+    procedure_code: str = Field(index=True)
+    record: str  # the DossierRecord JSON, as pulled
+    change_seq: int  # the ward change-log seq it came with
+    parked_at: str
+
+
 # The lifecycle tables live in their own module; importing it here registers them with every
 # user of db.models (the migrations' metadata included).
 from db.lifecycle_models import DossierRating as DossierRating  # noqa: E402

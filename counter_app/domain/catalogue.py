@@ -19,14 +19,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from counter_app.domain.errors import FeeRuleInvalid
+from counter_app.domain.errors import FeeRuleInvalid, TextInvalid, TextProblem
 from counter_app.domain.fees import FeeRule
-from counter_app.domain.text import nfc
+from counter_app.domain.text import clean_text, nfc
 
 __all__ = [
     "CODE_PATTERN",
     "DURATION_KINDS",
+    "FORMULA_PREFIXES",
     "HOURS_PER_DAY",
+    "MAX_COPIES",
+    "MAX_DURATION_DAYS",
+    "MAX_FEE_AMOUNT",
+    "MAX_NUMBER_DIGITS",
     "MAX_TEXT",
     "ComponentRecord",
     "ParseResult",
@@ -39,12 +44,27 @@ __all__ = [
     "procedure_head",
     "procedure_json",
     "procedure_record",
+    "row_code",
 ]
 
-CODE_PATTERN = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z.]+)?$")
+# ASCII only: ``\d`` would also take "２" or "٢". A local variant appends the agency code
+# (letters allowed there, e.g. ``2.000884.000.00.12.H26``), one dot between parts.
+CODE_PATTERN = re.compile(r"[0-9]\.[0-9]{6}(\.[0-9A-Za-z]+)*", re.ASCII)
 DURATION_KINDS = ("same_day", "working_days", "working_hours")
 HOURS_PER_DAY = 8
 MAX_TEXT = 1000
+"""Longest text cell (characters, after NFC)."""
+MAX_COPIES = 100
+"""Most copies of one document a procedure may ask for."""
+MAX_DURATION_DAYS = 365
+"""Longest legal processing time in working days (hours: times ``HOURS_PER_DAY``)."""
+MAX_FEE_AMOUNT = 1_000_000_000
+"""Largest fee amount in đồng (any field of a fee rule)."""
+MAX_NUMBER_DIGITS = 15
+"""A number cell with more digits than this is refused before it is converted."""
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+"""A text cell starting with one of these is run as a formula by a spreadsheet: refused on
+import (and neutralised on export, ``counter_app.services.spreadsheet``)."""
 
 
 @dataclass(frozen=True)
@@ -91,28 +111,59 @@ ParseResult = tuple[list[ProcedureRecord], list[RejectedRow]]
 # --- cell values ------------------------------------------------------------------------
 
 
+_TEXT_PROBLEMS = {
+    TextProblem.CONTROL_CHAR: "chứa ký tự điều khiển (NUL, …) không hợp lệ",
+    TextProblem.REPLACEMENT_CHAR: "chứa ký tự lỗi (�): tệp không đúng bảng mã UTF-8",
+    TextProblem.INVALID: "chứa ký tự không hợp lệ",
+}
+
+
 def _text(value: object, label: str, errors: list[str], *, required: bool = True) -> str:
     if value is None:
         value = ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        value = b""  # a 20-digit "name" is no text: refused just below
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
         errors.append(f"{label} phải là văn bản")
         return ""
-    if "\ufffd" in value:
-        errors.append(f"{label} chứa ký tự lỗi (�): tệp không đúng bảng mã UTF-8")
+    if len(value) > 4 * MAX_TEXT:  # refused before normalising a 100 MB cell
+        errors.append(f"{label} quá dài (tối đa {MAX_TEXT} ký tự)")
+        return ""
+    try:  # the same character rules as at intake
+        clean_text(value, field=label, max_len=len(value) + 1, required=False)
+    except TextInvalid as exc:
+        errors.append(f"{label} {_TEXT_PROBLEMS.get(exc.problem, 'không hợp lệ')}")
+        return ""
     text = nfc(value)
     if required and not text:
         errors.append(f"Thiếu {label.lower()}")
     elif len(text) > MAX_TEXT:
         errors.append(f"{label} quá dài (tối đa {MAX_TEXT} ký tự)")
+    elif text.startswith(FORMULA_PREFIXES):
+        errors.append(f"{label} bắt đầu bằng “{text[0]}”: bảng tính sẽ chạy như công thức")
     return text
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A cell as quoted in a reason: never a 100 MB string or a 5,000-digit number."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        text = "(số quá lớn)"  # str() of a 5,000-digit int raises ValueError
+    else:
+        text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def row_code(value: object) -> str:
+    """The code a rejected row is listed under (bounded, NFC)."""
+    return nfc(_shown(value or "", 4 * MAX_TEXT))[:MAX_TEXT]
 
 
 def _count(value: object, label: str, errors: list[str]) -> int:
     number = as_int(value)
-    if number is None or number < 0:
-        errors.append(f"{label} “{value}” phải là số nguyên không âm")
+    if number is None or not 0 <= number <= MAX_COPIES:
+        errors.append(f"{label} “{_shown(value)}” phải là số nguyên từ 0 đến {MAX_COPIES}")
         return 0
     return number
 
@@ -126,12 +177,15 @@ def as_int(value: object, *, empty: int | None = 0) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
+        return int(value) if value.is_integer() and abs(value) < 1e15 else None
     if isinstance(value, str):
+        if len(value) > 4 * MAX_NUMBER_DIGITS:
+            return None
         text = re.sub(r"\s*(đồng|đ|vnd)$", "", nfc(value).lower())
         if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
             text = re.sub(r"[.,]", "", text)
-        return int(text) if text.isascii() and text.isdigit() else None
+        ok = text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
+        return int(text) if ok else None
     return None
 
 
@@ -175,8 +229,9 @@ def _duration(raw: object, errors: list[str]) -> tuple[str, int]:
         return kind, 0
     key = "days" if kind == "working_days" else "hours"
     number = as_int(raw.get(key), empty=None)
-    if number is None or number < 1:
-        errors.append(f"Thời hạn “{raw.get(key)}” phải là số nguyên dương")
+    most = MAX_DURATION_DAYS * (1 if kind == "working_days" else HOURS_PER_DAY)
+    if number is None or not 1 <= number <= most:
+        errors.append(f"Thời hạn “{_shown(raw.get(key))}” phải là số nguyên từ 1 đến {most}")
         return kind, 0
     return kind, number * HOURS_PER_DAY if kind == "working_days" else number
 
@@ -185,11 +240,23 @@ def _fee(raw: object, errors: list[str]) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         errors.append("Thiếu quy tắc lệ phí")
         return {}
+    note, before = raw.get("note"), len(errors)
+    if isinstance(note, str):
+        _text(note, "Ghi chú lệ phí", errors, required=False)
+    if len(errors) > before:
+        return {}
     try:
-        return FeeRule.from_dict(_nfc_values(raw)).to_dict()
+        rule = FeeRule.from_dict(_nfc_values(raw)).to_dict()
     except FeeRuleInvalid as exc:
         errors.append(exc.message_vi)
         return {}
+    except (TypeError, ValueError):  # e.g. a field name that is not text
+        errors.append("Quy tắc lệ phí không hợp lệ")
+        return {}
+    if any(isinstance(v, int) and v > MAX_FEE_AMOUNT for v in rule.values()):
+        errors.append(f"Mức lệ phí quá lớn (tối đa {MAX_FEE_AMOUNT:,} đồng)".replace(",", "."))
+        return {}
+    return rule
 
 
 def procedure_head(d: Mapping[str, Any], errors: list[str]) -> ProcedureRecord | None:
@@ -197,7 +264,7 @@ def procedure_head(d: Mapping[str, Any], errors: list[str]) -> ProcedureRecord |
     ``errors``), or None if invalid."""
     start = len(errors)
     code = _text(d.get("code"), "Mã thủ tục", errors)
-    if code and not CODE_PATTERN.match(code):
+    if code and not CODE_PATTERN.fullmatch(code):
         errors.append(f"Mã thủ tục “{code}” không đúng dạng n.nnnnnn (ví dụ 2.000815)")
     name = _text(d.get("name"), "Tên thủ tục", errors)
     field_code = _text(d.get("field_code"), "Mã lĩnh vực", errors)
@@ -287,7 +354,7 @@ def parse_procedure_items(items: Sequence[object]) -> ParseResult:
             first = seen[(head.code, head.effective_from)]
             errors.append(f"Trùng mã thủ tục và ngày hiệu lực với mục {first}")
         if errors or head is None:
-            rejected.append(RejectedRow(row, nfc(str(d.get("code") or "")), tuple(errors)))
+            rejected.append(RejectedRow(row, row_code(d.get("code")), tuple(errors)))
             continue
         seen[(head.code, head.effective_from)] = row
         records.append(procedure_record(head, components, row))

@@ -16,17 +16,17 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_
+from sqlalchemy import Connection, Engine, and_, func, or_
 from sqlmodel import Session, col, select
 
-from counter_app.domain.clock import Clock
+from counter_app.domain.clock import Clock, to_db
 from counter_app.domain.fees import FeeRule
 from counter_app.domain.text import fold, nfc
 from counter_app.services.accounts import OfficialPublic, require_admin
@@ -49,6 +49,7 @@ from counter_app.services.catalogue_versions import (
     import_versions_on,
 )
 from counter_app.services.errors import NotFound
+from counter_app.services.spreadsheet import safe_rows
 from db.engine import read_session, unit_of_work
 from db.models import Procedure
 from db.outbox import EventDraft, append_event
@@ -68,6 +69,10 @@ __all__ = [
     "parse_catalogue_json",
     "parse_catalogue_xlsx",
 ]
+
+
+ProceduresArrived = Callable[[Connection, str], object]
+"""Called with the import's connection and the time (db text) after versions were written."""
 
 
 class ProcedureNotFound(NotFound):
@@ -161,9 +166,18 @@ def _in_force(on: date) -> Any:
 class CatalogueService:
     """Use cases of the procedure catalogue; every method is one unit of work."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *,
+                 procedures_arrived: ProceduresArrived | None = None) -> None:
         self._engine = engine
         self._clock = clock
+        self._arrived = procedures_arrived
+
+    def _on_written(self, session: Session, report: ImportReport) -> None:
+        """Tell the one who asked (sync: pulled dossiers parked for a procedure) that versions
+        were written, inside the import's transaction."""
+        if report.written and self._arrived is not None:
+            session.flush()
+            self._arrived(session.connection(), to_db(self._clock.now()))
 
     # --- imports ------------------------------------------------------------------------
 
@@ -174,7 +188,9 @@ class CatalogueService:
             # Checked inside the write transaction, so two starts cannot both load it.
             if session.exec(select(func.count()).select_from(Procedure)).one():
                 return ImportReport(0, 0, 0, ())
-            return apply_versions(session, records, today=None, extra_rejected=rejected)
+            report = apply_versions(session, records, today=None, extra_rejected=rejected)
+            self._on_written(session, report)
+            return report
 
     def import_records(
         self, records: Iterable[ProcedureRecord], *, by: OfficialPublic, today: date
@@ -199,6 +215,7 @@ class CatalogueService:
             if report.written:  # nothing written, nothing to record or sync
                 draft = _imported_event(report, file_name)
                 append_event(session, draft, now=self._clock.now(), official_id=by.id)
+            self._on_written(session, report)
         return report
 
     # --- queries ------------------------------------------------------------------------
@@ -243,7 +260,7 @@ class CatalogueService:
     def export_file(self, path: Path, *, on: date) -> int:
         """Write the procedures in force on `on` as .csv or .xlsx (to edit and re-import)."""
         records = [_to_record(p) for p in self.list_procedures(on=on)]
-        table = catalogue_rows(records)
+        table = safe_rows(catalogue_rows(records))
         if path.suffix.lower() == ".csv":
             with path.open("w", encoding="utf-8-sig", newline="") as f:
                 csv.writer(f).writerows(table)

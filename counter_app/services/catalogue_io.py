@@ -7,7 +7,12 @@ certified_copies, photocopies, required?}]}]}`` or a bare list; a procedure's so
 The item rules themselves are pure and shared with the upstream server: ``counter_app.domain.
 catalogue``.
 
-CSV (UTF-8 with or without BOM; Windows-1258 tolerated) and XLSX (first sheet): header in row 1,
+Text files (JSON, CSV) are UTF-8 with or without a BOM, or UTF-16 with its BOM; anything else
+is refused with a clear error (``FileProblem.ENCODING``). Limits: ``MAX_FILE_BYTES``,
+``MAX_JSON_DEPTH``, ``MAX_ROWS`` here, cell limits in ``counter_app.domain.catalogue``. A text
+cell starting with ``= + - @`` (a spreadsheet would run it as a formula) is refused.
+
+CSV and XLSX (first sheet): header in row 1,
 one row per component (thành phần hồ sơ), procedure columns repeated; rows are numbered as a
 spreadsheet shows them (first data row = 2). Headers are compared without diacritics, case or
 punctuation, so "Mã thủ tục" is ``ma_thu_tuc``. Columns (* = required)::
@@ -33,7 +38,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,22 +60,39 @@ from counter_app.domain.catalogue import (
     parse_procedure_items,
     procedure_head,
     procedure_record,
+    row_code,
 )
-from counter_app.domain.text import fold, nfc
-from counter_app.services.errors import ServiceError
+from counter_app.domain.text import fold
+from counter_app.services.catalogue_files import (
+    MAX_FILE_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_ROWS,
+    CatalogueFileInvalid,
+    FileProblem,
+    check_rows,
+    check_size,
+    decode_text,
+    load_json,
+    read_catalogue_bytes,
+)
 
 __all__ = [
     "CODE_PATTERN",
     "CSV_COLUMNS",
     "DURATION_KINDS",
     "HOURS_PER_DAY",
+    "MAX_FILE_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_ROWS",
     "MAX_TEXT",
     "CatalogueFileInvalid",
     "ComponentRecord",
+    "FileProblem",
     "ParseResult",
     "ProcedureRecord",
     "RejectedRow",
     "catalogue_rows",
+    "decode_text",
     "parse_catalogue_csv",
     "parse_catalogue_file",
     "parse_catalogue_json",
@@ -111,28 +133,16 @@ _YES = {"", "co", "x", "1", "true", "bat buoc", "yes"}
 _NO = {"khong", "0", "false", "no", "khong bat buoc", "tuy truong hop"}
 
 
-class CatalogueFileInvalid(ServiceError):
-    """The file as a whole cannot be read (encoding, syntax, missing columns, wrong type)."""
-
-    code = "catalogue_file_invalid"
-
-    def __init__(self, detail_vi: str) -> None:
-        self.detail_vi = detail_vi
-        super().__init__(f"Không đọc được tệp danh mục thủ tục: {detail_vi}", field="file")
-
-
 # --- JSON -------------------------------------------------------------------------------
 
 
 def parse_catalogue_json(data: bytes) -> ParseResult:
     """Read the catalogue.json shape; bad procedures are rejected, good ones returned."""
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise CatalogueFileInvalid(f"tệp JSON không hợp lệ ({exc})") from exc
+    doc = load_json(data)
     items = doc.get("procedures") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        raise CatalogueFileInvalid("không có danh sách “procedures”")
+        raise CatalogueFileInvalid("không có danh sách “procedures”", FileProblem.NO_LIST)
+    check_rows(len(items))
     return parse_procedure_items(items)
 
 
@@ -167,9 +177,9 @@ def _row_head(r: Mapping[str, object]) -> dict[str, Any]:
         if fee["kind"] == "free" and key == "amount" and number == 0:
             continue  # "0" in the amount column of a free procedure is no contradiction
         fee[key] = number if number is not None else value
-    note = nfc(str(r.get("phi_ghi_chu") or ""))
-    if note:
-        fee["note"] = note
+    note = r.get("phi_ghi_chu")
+    if note is not None and not (isinstance(note, str) and not note.strip()):
+        fee["note"] = note if isinstance(note, str) else row_code(note)
     return {
         "code": _code_cell(r.get("ma_thu_tuc")),
         "name": r.get("ten_thu_tuc"),
@@ -210,17 +220,20 @@ def _parse_rows(
     header: Sequence[object], rows: Iterable[tuple[int, Sequence[object]]]
 ) -> ParseResult:
     """Group one-row-per-component rows into procedures and validate them."""
-    keys = [_column_key(h) for h in header]
+    keys = [_column_key(h)[:64] for h in header]
     missing = [c for c in _REQUIRED_COLUMNS if c not in keys]
     if missing:
-        raise CatalogueFileInvalid("thiếu cột " + ", ".join(missing))
+        raise CatalogueFileInvalid("thiếu cột " + ", ".join(missing),
+                                   FileProblem.MISSING_COLUMNS, columns=missing)
     groups: dict[tuple[str, str], _Group] = {}
     for row_no, values in rows:
-        if all(v is None or str(v).strip() == "" for v in values):
+        if row_no > MAX_ROWS + 1:
+            check_rows(row_no - 1)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         r = {k: v for k, v in zip(keys, values, strict=False) if k}
         raw = _row_head(r)
-        key = (nfc(str(raw["code"] or "")), nfc(str(raw["effective_from"] or "")))
+        key = (row_code(raw["code"]), row_code(raw["effective_from"]))
         group = groups.setdefault(key, _Group(code=key[0]))
         errors: list[str] = []
         head = procedure_head(raw, errors)
@@ -256,28 +269,24 @@ def _finish(groups: Iterable[_Group]) -> ParseResult:
     return records, rejected
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (BOM or not); Windows-1258 only when the bytes are clearly not UTF-8."""
-    text = data.decode("utf-8-sig", errors="replace")
-    broken = text.count("\ufffd")
-    decoded = sum(1 for ch in text if ord(ch) > 127) - broken
-    if broken == 0 or decoded > broken:
-        # A UTF-8 file with a few damaged bytes: the rows holding "\ufffd" are rejected.
-        return text
-    # Windows-1258 writes tone marks as combining characters; nfc() composes them later.
-    return data.decode("cp1258", errors="replace")
-
-
 def parse_catalogue_csv(data: bytes) -> ParseResult:
     """Read a CSV catalogue (one row per component); see the module docstring for columns."""
-    text = _decode(data)
+    check_size(len(data))
+    text = decode_text(data)
     # The delimiter is whatever the header uses most: Excel with a Vietnamese locale saves ";",
     # and sniffing the data rows is fooled by the ";" inside legal bases.
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # No field can be longer than the file, which is bounded; long cells are refused per row.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise CatalogueFileInvalid(f"tệp CSV không hợp lệ ở dòng {reader.line_num}",
+                                   FileProblem.SYNTAX, line=reader.line_num) from exc
     if not table:
-        raise CatalogueFileInvalid("tệp rỗng")
+        raise CatalogueFileInvalid("tệp rỗng", FileProblem.EMPTY)
     return _parse_rows(table[0], enumerate(table[1:], start=2))
 
 
@@ -285,18 +294,28 @@ def parse_catalogue_xlsx(data: bytes) -> ParseResult:
     """Read the first sheet of an XLSX catalogue, same columns as the CSV form."""
     from openpyxl import load_workbook  # heavy import, only when a workbook is read
 
+    check_size(len(data))
+    bad = CatalogueFileInvalid("tệp Excel bị hỏng hoặc không phải .xlsx", FileProblem.SYNTAX)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile/openpyxl raise many types for a damaged file
-        raise CatalogueFileInvalid(f"tệp Excel không hợp lệ ({exc})") from exc
+        # Formulas are read as formulas ("=…"), so a formula cell is refused, not run.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # zipfile/openpyxl/XML raise many types for a damaged file
+        raise bad from exc
     try:
+        if not book.worksheets:
+            raise CatalogueFileInvalid("tệp Excel không có trang tính", FileProblem.EMPTY)
         rows: Iterator[tuple[object, ...]] = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise CatalogueFileInvalid("trang tính đầu tiên rỗng")
-        return _parse_rows(header, enumerate(rows, start=2))
+        # Read the whole sheet first: a cut file fails mid-way, before anything is judged.
+        table = list(itertools.islice(rows, MAX_ROWS + 2))
+    except CatalogueFileInvalid:
+        raise
+    except Exception as exc:  # a cut or damaged sheet fails while it is read
+        raise bad from exc
     finally:
         book.close()
+    if not table:
+        raise CatalogueFileInvalid("trang tính đầu tiên rỗng", FileProblem.EMPTY)
+    return _parse_rows(table[0], enumerate(table[1:], start=2))
 
 
 def parse_catalogue_file(path: Path) -> ParseResult:
@@ -309,9 +328,10 @@ def parse_catalogue_file(path: Path) -> ParseResult:
     parser = parsers.get(path.suffix.lower())
     if parser is None:
         raise CatalogueFileInvalid(
-            f"không hỗ trợ loại tệp “{path.suffix}” (chỉ .json, .csv, .xlsx)"
+            f"không hỗ trợ loại tệp “{path.suffix[:20]}” (chỉ .json, .csv, .xlsx)",
+            FileProblem.UNSUPPORTED_TYPE, suffix=path.suffix[:20],
         )
-    return parser(path.read_bytes())
+    return parser(read_catalogue_bytes(path))
 
 
 def catalogue_rows(records: Iterable[ProcedureRecord]) -> list[list[object]]:

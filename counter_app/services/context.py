@@ -22,6 +22,7 @@ from counter_app.services.queue import QueueService
 from counter_app.services.ratings import RatingService
 from counter_app.services.receipts import ReceiptService
 from counter_app.services.worklists import WorklistService
+from counter_app.sync.store import release_parked
 from db.engine import StoreCorrupt, StoreMissing, make_engine
 from db.migrate import WAL_LOST_VI, upgrade, wal_lost_frames
 
@@ -59,7 +60,9 @@ def build_services(engine: Engine, clock: Clock) -> AppServices:
         engine=engine,
         clock=clock,
         accounts=accounts,
-        catalogue=CatalogueService(engine, clock),
+        # Pulled dossiers parked for an unknown procedure are applied by the import that
+        # brings it (the composition root is the one place that knows both sides).
+        catalogue=CatalogueService(engine, clock, procedures_arrived=release_parked),
         calendar=CalendarService(engine, clock),
         intake=IntakeService(engine, clock),
         dossiers=dossiers,

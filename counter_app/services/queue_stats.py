@@ -23,6 +23,7 @@ from sqlmodel import select
 from counter_app.domain.clock import local
 from counter_app.domain.queue import TicketStatus
 from counter_app.services.queue_models import TicketPublic, ticket_public
+from counter_app.services.spreadsheet import safe_row
 from db.engine import read_session
 from db.models import Ticket
 
@@ -132,9 +133,9 @@ def stats_csv(stats: QueueStats) -> bytes:
     """CSV in UTF-8 with a BOM, so Excel opens the Vietnamese headers correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(safe_row(HEADERS))
     for row in stats.rows():
-        writer.writerow(row.cells())
+        writer.writerow(safe_row(row.cells()))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -145,11 +146,11 @@ def stats_xlsx(stats: QueueStats) -> bytes:
     assert ws is not None
     ws.title = "Thống kê hàng đợi"
     ws.append([f"Thống kê hàng đợi từ {stats.day_from:%d/%m/%Y} đến {stats.day_to:%d/%m/%Y}"])
-    ws.append(list(HEADERS))
+    ws.append(safe_row(HEADERS))
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in stats.rows():
-        ws.append(list(row.cells()))
+        ws.append(safe_row(row.cells()))
     ws.freeze_panes = "A3"
     for col, width in zip("ABCDEFGHIJKL", (10, 34, 9, 11, 10, 9, 12, 16, 16, 14, 18, 18),
                           strict=True):

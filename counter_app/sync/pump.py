@@ -10,6 +10,7 @@ each page applied together with its cursor. Only one pass runs per device (``Syn
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -69,6 +70,7 @@ class SyncReport:
     pending: int = 0
     attention: int = 0
     stranded: int = 0
+    waiting_procedure: int = 0  # pulled dossiers parked until their procedure is known here
     batches: int = 0
     skew_s: float | None = None
     skew_warning: bool = False
@@ -88,6 +90,9 @@ class SyncReport:
             base = (f"Đã đồng bộ: {self.acked} sự kiện được xác nhận, nhận {self.pulled} thay "
                     f"đổi; còn {self.pending} chờ gửi")
             base += f", {self.attention} cần xử lý." if self.attention else "."
+        if self.waiting_procedure:
+            base += (f" {self.waiting_procedure} hồ sơ nhận về đang chờ thủ tục chưa có trong "
+                     "danh mục của máy này.")
         if self.skew_warning and self.skew_s is not None:
             base += f" Đồng hồ máy lệch {self.skew_s / 60:+.0f} phút so với máy chủ."
         return base
@@ -107,6 +112,8 @@ class _Pass:
     server_time: datetime | None = None
     last_applied: int = 0
     gaps: list[tuple[int, int]] = field(default_factory=list)
+    streak: int = 0  # 5xx replies in a row (reset by any reply that took the batch)
+    suspects: dict[str, str] = field(default_factory=dict)  # event_id -> its 5xx, sent alone
 
 
 class SyncPump:
@@ -200,6 +207,7 @@ class SyncPump:
         skew = p.skew_s if p else None
         rep = SyncReport(outcome, started, pending=c["pending"], error=error,
                          attention=c["rejected"] + c["stranded"], stranded=c["stranded"],
+                         waiting_procedure=store.parked_count(self.engine) if st else 0,
                          skew_s=skew,
                          skew_warning=skew is not None and abs(skew) > self.settings.skew_warn_s)
         if p is not None:
@@ -237,17 +245,25 @@ class SyncPump:
             rows = store.next_batch(self.engine, after_local_seq=after, offset=p.st.seq_offset,
                                     limit=self.settings.batch_size)
             if not rows:
-                return
-            self._push_rows(client, p, rows)
+                break
+            self._push_rows(client, p, rows, top=True)
             after = rows[-1].local_seq
             self._checkpoint("after_push_batch")
+        self._reject_suspects(p)
 
-    def _push_rows(self, client: SyncClient, p: _Pass, rows: Sequence[store.OutboxRow]) -> None:
+    def _push_rows(self, client: SyncClient, p: _Pass, rows: Sequence[store.OutboxRow], *,
+                   top: bool = False) -> None:
         try:
             timed = client.push(p.st.device_id, [r.wire for r in rows], self.clock.now())
         except OutcomeUnknown as exc:
             store.note_attempt(self.engine, rows, f"outcome unknown: {exc}")
-            raise
+            if not self._split_on_server_error(p, rows, exc, top=top):
+                raise
+            if len(rows) > 1:
+                self._split(client, p, rows)
+            else:  # decided at the end of the push, once we know the server took others
+                p.suspects[rows[0].wire["event_id"]] = str(exc)
+            return
         except Forbidden as exc:
             bad = _foreign_ids(exc, rows)
             if not bad:
@@ -256,15 +272,13 @@ class SyncPump:
             p.rejected += len(bad)
             rest = [r for r in rows if r.wire["event_id"] not in bad]
             if rest:
-                self._push_rows(client, p, rest)
+                self._push_rows(client, p, rest, top=top)
             return
         except Refused as exc:
             if exc.status not in (413, 422):
                 raise
             if len(rows) > 1:  # find the one event the server cannot take; send the rest
-                mid = len(rows) // 2
-                self._push_rows(client, p, rows[:mid])
-                self._push_rows(client, p, rows[mid:])
+                self._split(client, p, rows)
                 return
             if exc.status == 422 and not _blames_events(exc):
                 raise
@@ -276,12 +290,52 @@ class SyncPump:
         done = store.apply_push_result(self.engine, rows, result, now=self.clock.now(),
                                        transient_limit=self.settings.transient_rejects)
         p.batches += 1
+        p.streak = 0
         p.acked += done.acked
         p.rejected += done.rejected
         p.retried += done.retry
         p.skew_s, p.server_time = timed.skew_s(result.server_time), result.server_time
         p.last_applied = result.last_applied_seq
         p.gaps = [(g.expected, g.got) for g in result.gaps]
+
+    def _split(self, client: SyncClient, p: _Pass, rows: Sequence[store.OutboxRow]) -> None:
+        mid = len(rows) // 2
+        self._push_rows(client, p, rows[:mid])
+        self._push_rows(client, p, rows[mid:])
+
+    def _split_on_server_error(self, p: _Pass, rows: Sequence[store.OutboxRow],
+                               exc: OutcomeUnknown, *, top: bool) -> bool:
+        """Whether a 5xx is searched for one event the server cannot take (item: a poison
+        event must not block the outbox) rather than ending the pass as "offline".
+
+        A batch is split only once its events were sent ``server_error_split_after`` times;
+        inside a split every 5xx splits further. A server that is simply down answers 5xx to
+        everything: after ``_streak_limit`` failures in a row (a root-to-leaf path and a
+        little more) the pass ends, and nothing is listed for attention (``_reject_suspects``).
+        """
+        if exc.status < 500:
+            return False  # timeout, cut connection, captive portal: outcome unknown
+        p.streak += 1
+        if p.streak > self._streak_limit():
+            return False
+        return not top or max(r.attempts for r in rows) + 1 >= \
+            self.settings.server_error_split_after
+
+    def _streak_limit(self) -> int:
+        return 2 * (math.ceil(math.log2(max(2, self.settings.batch_size))) + 1)
+
+    def _reject_suspects(self, p: _Pass) -> None:
+        """Events that got a 5xx when sent alone go to the needs-attention list, but only if
+        the server took other events in this pass (it is up, the fault is in the event) and
+        only after ``server_error_rejects`` sends; otherwise they stay pending."""
+        if not p.suspects or p.batches == 0:
+            return
+        sent = store.attempts_of(self.engine, list(p.suspects))
+        for eid, n in sent.items():
+            if n >= self.settings.server_error_rejects:
+                p.rejected += store.reject_locally(
+                    self.engine, [eid], f"server_error: {p.suspects[eid]} (sent {n} times)")
+        p.suspects.clear()
 
     def _pull_all(self, client: SyncClient, p: _Pass) -> None:
         """Page through the ward's change log; each page commits with its cursor."""

@@ -29,4 +29,10 @@ class SyncSettings(BaseSettings):
     transient_rejects: int = Field(default=5, ge=1)
     """A ``bad_hash`` verdict on an event whose stored hash is right means it was damaged in
     transit: resend it up to this many times before listing it for attention."""
+    server_error_split_after: int = Field(default=2, ge=1)
+    """A batch whose events were already sent this many times and that gets a 5xx again is
+    split (like a 413/422) to find the one event the server cannot take."""
+    server_error_rejects: int = Field(default=3, ge=1)
+    """An event sent this many times that still gets a 5xx alone, while the server took other
+    events in the same pass, is listed for attention instead of blocking the outbox."""
     skew_warn_s: float = 300.0

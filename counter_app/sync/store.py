@@ -47,6 +47,7 @@ class OutboxRow:
 
     local_seq: int
     wire: dict[str, Any]
+    attempts: int = 0  # push attempts before this read (timeouts, 5xx, resends)
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,13 @@ def next_batch(engine: Engine, *, after_local_seq: int, offset: int, limit: int)
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT event_id, device_seq, entity_type, entity_uid, type, payload, payload_hash, "
-            "device_time FROM event WHERE state IN ('pending', 'sending') AND device_seq > :a "
+            "device_time, attempts FROM event WHERE state IN ('pending', 'sending') AND device_seq > :a "
             "ORDER BY device_seq LIMIT :n"), {"a": max(after_local_seq, offset), "n": limit}).all()
         conn.rollback()
     return [OutboxRow(int(r[1]), {
         "event_id": r[0], "device_seq": int(r[1]) - offset, "entity_type": r[2],
         "entity_uid": r[3], "type": r[4], "payload": r[5], "payload_hash": r[6],
-        "device_time": r[7]}) for r in rows]
+        "device_time": r[7]}, int(r[8] or 0)) for r in rows]
 
 
 def apply_push_result(engine: Engine, sent: Sequence[OutboxRow], result: PushResult, *,
@@ -152,6 +153,14 @@ def _attempts(conn: Connection, ids: list[str]) -> dict[str, int]:
     return out
 
 
+def attempts_of(engine: Engine, event_ids: Sequence[str]) -> dict[str, int]:
+    """How many times each event was sent (any outcome)."""
+    with engine.connect() as conn:
+        out = _attempts(conn, list(event_ids))
+        conn.rollback()
+    return out
+
+
 def note_attempt(engine: Engine, sent: Iterable[OutboxRow], error: str) -> None:
     """The outcome of a push is unknown: count the attempt, keep the events pending."""
     with engine.begin() as conn:
@@ -161,7 +170,8 @@ def note_attempt(engine: Engine, sent: Iterable[OutboxRow], error: str) -> None:
 
 
 def reject_locally(engine: Engine, event_ids: Iterable[str], error: str) -> int:
-    """List events for attention without the server's verdict (413/422 alone, 403 foreign)."""
+    """List events for attention without the server's verdict (413/422 alone, 403 foreign,
+    a 5xx every time it is sent alone while the server takes the others)."""
     params = [{"e": error[:500], "id": i} for i in event_ids]
     if not params:
         return 0
@@ -254,6 +264,10 @@ def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: da
             applied += n
             if n:
                 changes |= _changes_of(ch)
+        released = release_parked(conn, at)  # procedures this page (or an import) brought
+        if released:
+            applied += released
+            changes |= Changes(dossier_list=True)
         conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
                      {"c": page.next_cursor})
         checkpoint("pull_before_commit")
@@ -283,8 +297,10 @@ def _apply_change(conn: Connection, ch: Change, *, own_device_id: str, at: str,
     if ch.kind == "dossier.upsert":
         rec = DossierRecord.model_validate(p)
         n = _upsert(conn, rec, at)
-        # Not applied while the procedure is unknown here (the catalogue is behind).
-        _keep(conn, ch.seq, ch.kind, p, at, applied=bool(n) or _has_dossier(conn, rec))
+        applied = bool(n) or _has_dossier(conn, rec)
+        if not applied:  # the procedure is unknown here (the catalogue is behind): park it
+            _park(conn, rec, ch.seq, at)
+        _keep(conn, ch.seq, ch.kind, p, at, applied=applied)
         return n
     if ch.kind == "calendar.override":
         return _calendar(conn, ch.seq, p, at)
@@ -316,7 +332,9 @@ def _remote_event(conn: Connection, seq: int, p: dict[str, Any], at: str) -> int
     if n and p.get("type") == "dossier.received":
         # A payload we cannot read stays a remote event; the dossier list just won't show it.
         with contextlib.suppress(ValueError):
-            _upsert(conn, DossierRecord.model_validate_json(str(p.get("payload"))), at)
+            rec = DossierRecord.model_validate_json(str(p.get("payload")))
+            if not _upsert(conn, rec, at) and not _has_dossier(conn, rec):
+                _park(conn, rec, seq, at)  # procedure unknown here: applied when it arrives
     return int(n or 0)
 
 
@@ -342,6 +360,44 @@ def _upsert(conn: Connection, rec: DossierRecord, at: str) -> int:
               "original_due_at": to_db(rec.due_at), "created_at": at, "updated_at": at}
     insert_dossiers(conn, [NewDossier(values, [c.model_dump() for c in rec.components])])
     return 1
+
+
+# -- pulled dossiers waiting for their procedure -------------------------------------------
+
+
+def _park(conn: Connection, rec: DossierRecord, seq: int, at: str) -> None:
+    conn.execute(text(
+        "INSERT INTO parked_dossier(uid, code, procedure_code, record, change_seq, parked_at) "
+        "VALUES (:u, :c, :p, :r, :s, :t) ON CONFLICT(uid) DO NOTHING"),
+        {"u": str(rec.uid), "c": rec.code, "p": rec.procedure_code,
+         "r": rec.model_dump_json(), "s": seq, "t": at})
+
+
+def release_parked(conn: Connection, at: str) -> int:
+    """Insert the parked dossiers whose procedure is now known, inside the caller's
+    transaction (a pulled page, a catalogue import); returns how many were inserted."""
+    rows = conn.execute(text(
+        "SELECT uid, record, change_seq FROM parked_dossier p WHERE EXISTS "
+        "(SELECT 1 FROM procedure WHERE code = p.procedure_code)")).all()
+    inserted = 0
+    for uid, record, seq in rows:
+        try:
+            with conn.begin_nested():
+                inserted += _upsert(conn, DossierRecord.model_validate_json(record), at)
+                conn.execute(text("DELETE FROM parked_dossier WHERE uid = :u"), {"u": uid})
+                conn.execute(text("UPDATE pulled_change SET applied = 1 WHERE seq = :s AND "
+                                  "kind = 'dossier.upsert'"), {"s": seq})
+        except Exception as exc:  # one bad record stays parked; the others are applied
+            log.warning("parked dossier %s not applied: %s", uid, type(exc).__name__)
+    return inserted
+
+
+def parked_count(engine: Engine) -> int:
+    """Pulled dossiers waiting for their procedure (shown to the official)."""
+    with engine.connect() as conn:
+        n = conn.execute(text("SELECT COUNT(*) FROM parked_dossier")).scalar_one()
+        conn.rollback()
+    return int(n)
 
 
 def _status(conn: Connection, seq: int, p: dict[str, Any], at: str) -> int:

@@ -19,7 +19,12 @@ from counter_app.services.catalogue import (
     parse_catalogue_csv,
     parse_catalogue_json,
 )
-from counter_app.services.catalogue_io import CSV_COLUMNS, catalogue_rows
+from counter_app.services.catalogue_io import (
+    CSV_COLUMNS,
+    CatalogueFileInvalid,
+    FileProblem,
+    catalogue_rows,
+)
 
 HEADER = ",".join(CSV_COLUMNS) + "\n"
 
@@ -162,13 +167,14 @@ def _cp1258(text: str) -> bytes:
     return out
 
 
-def test_csv_in_windows_1258_is_read_as_nfc() -> None:
+def test_csv_in_windows_1258_is_refused_with_a_clear_error() -> None:
+    # Issue 7: UTF-8 (BOM or not) or UTF-16 with BOM; a clear error for anything else.
     data = _cp1258(HEADER + _row(ten_thu_tuc="Chứng thực bản sao từ bản chính"))
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
-    records, rejected = parse_catalogue_csv(data)
-    assert rejected == []
-    assert records[0].name == "Chứng thực bản sao từ bản chính"
+    with pytest.raises(CatalogueFileInvalid) as err:
+        parse_catalogue_csv(data)
+    assert err.value.reason is FileProblem.ENCODING and err.value.data["line"] == 2
 
 
 def test_damaged_utf8_bytes_reject_only_their_row() -> None:

@@ -13,6 +13,8 @@ per request, what happens:
 - ``BAD_GATEWAY``     answer 502 HTML without forwarding
 - ``BAD_GATEWAY_AFTER`` forward (the server commits), answer 502 HTML
 - ``CAPTIVE``         answer 200 HTML (a captive portal's login page) without forwarding
+- ``SERVER_ERROR``    answer 500 in the server's own error shape without forwarding (an
+                      unhandled crash); ``judge`` may pick it from the request body
 """
 
 from __future__ import annotations
@@ -38,12 +40,15 @@ class Action(StrEnum):
     BAD_GATEWAY = "bad_gateway"
     BAD_GATEWAY_AFTER = "bad_gateway_after"
     CAPTIVE = "captive"
+    SERVER_ERROR = "server_error"
 
 
 Rule = Callable[[int, str, str], Action]
 """(request number from 1, method, path) -> action."""
 
 PUSH = "/api/v1/sync/push"
+SERVER_ERROR_BODY = (b'{"protocol":"motcua-sync/1","error":"internal_error",'
+                     b'"message":"Unexpected server error; retry later.","detail":null}')
 CAPTIVE_PAGE = (b"<!doctype html><html><head><title>Dang nhap Wi-Fi</title></head><body>"
                 b"<form>Vui long dang nhap de su dung Internet</form></body></html>")
 
@@ -83,6 +88,8 @@ class FaultProxy:
         self.set_upstream(upstream)
         self.rule: Rule = always(Action.PASS)
         self.rewrite: Callable[[str, str, bytes], bytes] | None = None
+        self.judge: Callable[[str, str, bytes], Action | None] | None = None
+        """Looks at the body after ``rule`` passed; a non-None answer overrides it."""
         self.delay_s = delay_s
         self.stats = ProxyStats()
         self._lock = threading.Lock()
@@ -144,6 +151,8 @@ class FaultProxy:
             self.stats.requests += 1
             n = self.stats.requests
         action = self.rule(n, method, path)
+        if action is Action.PASS and self.judge is not None:
+            action = self.judge(method, path, body) or action
         self.stats.actions.append((method, path, str(action)))
         if self.rewrite is not None and body:
             body = self.rewrite(method, path, body)
@@ -151,6 +160,9 @@ class FaultProxy:
             return _reset(writer)
         if action is Action.CAPTIVE:
             return await _reply(writer, 200, "OK", CAPTIVE_PAGE)
+        if action is Action.SERVER_ERROR:
+            return await _reply(writer, 500, "Internal Server Error", SERVER_ERROR_BODY,
+                                "application/json")
         if action is Action.BAD_GATEWAY:
             return await _reply(writer, 502, "Bad Gateway", b"<html>502 Bad Gateway</html>")
         keep = [h for h in headers if not h.lower().startswith(("content-length:",
@@ -188,7 +200,8 @@ def _reset(writer: asyncio.StreamWriter) -> None:
     writer.transport.abort()
 
 
-async def _reply(writer: asyncio.StreamWriter, status: int, reason: str, body: bytes) -> None:
-    writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
+async def _reply(writer: asyncio.StreamWriter, status: int, reason: str, body: bytes,
+                 content_type: str = "text/html; charset=utf-8") -> None:
+    writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
                  f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
     await writer.drain()

@@ -117,3 +117,31 @@ def test_status_widget_enrol_sync_now_attention_and_revocation(
     assert widget.pending.text() == "Chờ gửi: 1"
     assert presenter.schedule.stopped
     presenter.stop()
+
+
+def test_the_status_line_says_how_many_pulled_dossiers_wait_for_their_procedure(
+        qtbot, ui_services: AppServices, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from counter_app.domain.clock import to_db
+    from counter_app.sync.pump import SyncPump
+    from db.models import SyncState
+    from ui.sync.presenter import build_view
+    from ui.sync.status_widget import SyncStatusWidget
+
+    engine = ui_services.engine
+    with unit_of_work(engine) as s:
+        s.add(SyncState(server_url="http://x", device_id="d", ward_code="W", ward_name="W",
+                        counter_no=1, code_range_start=1, code_range_end=9,
+                        enrolled_at=to_db(NOW)))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO parked_dossier(uid, code, procedure_code, record, "
+                          "change_seq, parked_at) VALUES ('u1', 'C1', '9.999999', '{}', 1, 'x'),"
+                          " ('u2', 'C2', '9.999999', '{}', 2, 'x')"))
+    view = build_view(SyncPump(engine, tmp_path / "data", FixedClock(NOW)), None)
+    assert view.waiting_procedure == 2
+    widget = SyncStatusWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.show_view(view)
+    assert widget.waiting.isVisible() and widget.waiting.text() == "Chờ thủ tục: 2 hồ sơ"

@@ -56,7 +56,7 @@ def build_view(pump: SyncPump, report: SyncReport | None) -> SyncView:
         text = {"online": "Trực tuyến", "offline": "Ngoại tuyến"}.get(
             state, MESSAGES_VI[report.outcome])
     return SyncView(True, state, text, c["pending"], c["rejected"] + c["stranded"], last, warn,
-                    st.server_url)
+                    st.server_url, store.parked_count(pump.engine))
 
 
 def _attention(pump: SyncPump) -> list[store.AttentionItem]:

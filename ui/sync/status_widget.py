@@ -23,6 +23,7 @@ class SyncView:
     last_success: str = ""  # "10:32 20/11" in Vietnam time, or ""
     skew_warning: str = ""
     server_url: str = ""
+    waiting_procedure: int = 0  # pulled dossiers parked until their procedure is known
 
 
 _COLOURS = {"online": "#188038", "offline": "#9aa0a6", "syncing": "#1a73e8",
@@ -50,6 +51,11 @@ class SyncStatusWidget(QWidget):
         self.last = QLabel("", objectName="sync_last")
         self.skew = QLabel("", objectName="sync_skew")
         self.skew.setStyleSheet("color: #b3261e; font-weight: 600")
+        self.waiting = QLabel("", objectName="sync_waiting_procedure")
+        self.waiting.setStyleSheet("color: #e37400")
+        self.waiting.setToolTip(self.tr(
+            "Hồ sơ nhận từ máy chủ thuộc thủ tục chưa có trong danh mục của máy này; "
+            "sẽ hiện ra ngay khi danh mục có thủ tục đó (đồng bộ hoặc nhập danh mục)."))
         self.attention = QPushButton("", objectName="sync_attention")
         self.attention.setFlat(True)
         self.attention.setStyleSheet("color: #b3261e; font-weight: 600")
@@ -63,8 +69,8 @@ class SyncStatusWidget(QWidget):
         menu.addAction("Đăng ký với máy chủ…", self.enrol_requested.emit)
         menu.addAction("Sự kiện cần xử lý…", self.attention_requested.emit)
         self.more.setMenu(menu)
-        for w in (self.dot, self.label, self.pending, self.last, self.skew, self.attention,
-                  self.sync_now, self.more):
+        for w in (self.dot, self.label, self.pending, self.last, self.skew, self.waiting,
+                  self.attention, self.sync_now, self.more):
             lay.addWidget(w)
         self.show_view(SyncView(False, "not_enrolled", "Chưa đăng ký máy chủ"))
 
@@ -77,6 +83,8 @@ class SyncStatusWidget(QWidget):
         self.last.setText(f"Lần cuối: {v.last_success}" if v.last_success else "")
         self.skew.setText(v.skew_warning)
         self.skew.setVisible(bool(v.skew_warning))
+        self.waiting.setText(self.tr("Chờ thủ tục: %n hồ sơ", "", v.waiting_procedure))
+        self.waiting.setVisible(v.waiting_procedure > 0)
         self.attention.setText(f"Cần xử lý: {v.attention}")
         self.attention.setVisible(v.attention > 0)
         self.sync_now.setEnabled(v.enrolled and v.state != "syncing")
