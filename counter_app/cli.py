@@ -23,8 +23,6 @@ from db.engine import StoreError, StoreFull, is_disk_full
 PASSWORD_ENV = "MOTCUA_PASSWORD"
 """Where scripts put the password of ``--user`` (else it is asked for, not echoed)."""
 
-COMMANDS = ("seed-demo", "dossiers", "dossier", "print", "catalogue", "check", "queue", "enrol",
-            "sync", "backup", "export-outbox", "restore")
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -17,8 +19,10 @@ from ui.login_dialog import LoginDialog, LoginPresenter
 from ui.style import apply_style
 from ui.tasks import TaskRunner
 
-# Start-up speed: the first window shows before the database layer, reportlab and the main
-# window's modules are imported; they load on the DB thread while the official types.
+# Start-up speed: the login window shows before the database layer is imported, and is usable
+# once the store is open and the ward read (only the accounts service is needed). The main
+# window's modules (reportlab, openpyxl, the queue) load on a worker once the login is on
+# screen, while the official types; the daily backup starts then too, on its own thread.
 if TYPE_CHECKING:
     from counter_app.services.accounts import OfficialPublic, WardPublic
     from counter_app.services.context import AppServices
@@ -28,6 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEMO_SEED_COUNT = 300
 DEMO_LOGIN = ("canbo", "canbo123")
+QUIET_LOGGERS = ("alembic",)
+"""Libraries whose INFO lines are for the log file, not the console."""
+BackupFn = Callable[..., object]
+"""``backup(db_path, backup_dir, now, *, cancelled)``: the daily backup (injectable)."""
 
 
 @dataclass(frozen=True)
@@ -44,21 +52,25 @@ def open_store(db_path: Path, demo: bool) -> StoreState:
     from counter_app.services.context import open_services
 
     services = open_services(db_path)
-    if demo:
+    if demo and not services.accounts.is_set_up():
         from counter_app.services.demo import ensure_demo_ward
 
         ensure_demo_ward(services.engine, services.clock)
     set_up = services.accounts.is_set_up()
-    state = StoreState(services, set_up, None if set_up else services.accounts.enrolled_ward())
-    import ui.main_window  # noqa: F401  (warm the import cache off the GUI thread)
+    return StoreState(services, set_up, None if set_up else services.accounts.enrolled_ward())
 
-    return state
+
+def warm_up(services: AppServices) -> None:
+    """Import the main window and build the services it uses (a worker, during the login)."""
+    services.warm_up()
+    import ui.main_window  # noqa: F401
 
 
 def seed_demo_once(services: AppServices) -> int:
-    """First demo start: a few hundred realistic dossiers (DB thread)."""
+    """Demo start: the catalogue if missing; a few hundred dossiers the first time (DB thread)."""
     from counter_app.services.demo import seed_dossiers
 
+    services.catalogue.load_default()
     if services.dossiers.count():
         return 0
     return seed_dossiers(services.engine, services.clock, DEMO_SEED_COUNT)
@@ -73,7 +85,15 @@ def setup_logging(log_dir: Path, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.setLevel(level)
     root.addHandler(handler)
-    root.addHandler(logging.StreamHandler())
+    console = logging.StreamHandler()
+    console.addFilter(_console_filter)
+    root.addHandler(console)
+
+
+def _console_filter(record: logging.LogRecord) -> bool:
+    """Alembic's INFO lines ("Context impl SQLiteImpl", each migration) stay in the log file."""
+    quiet = record.name.split(".")[0] in QUIET_LOGGERS
+    return not quiet or record.levelno >= logging.WARNING
 
 
 class AppController(QObject):
@@ -88,8 +108,15 @@ class AppController(QObject):
     first_window_shown = Signal(object)
     """The login dialog is on screen, still waiting for the store to open."""
 
-    def __init__(self, app: QApplication, settings: Settings, *, demo: bool) -> None:
+    backup_finished = Signal(object)
+    """The daily backup ended: the copy's Path, None if not due, or the exception."""
+
+    def __init__(self, app: QApplication, settings: Settings, *, demo: bool,
+                 backup: BackupFn | None = None) -> None:
         super().__init__()
+        self._backup = backup
+        self._backup_started = False
+        self._stopping = threading.Event()
         self._app = app
         self._settings = settings
         self._demo = demo
@@ -115,7 +142,6 @@ class AppController(QObject):
     @Slot(object)
     def _on_open_succeeded(self, state: StoreState) -> None:
         self.services = state.services
-        self._backup_once_a_day()
         if state.set_up:
             self._load_ward()  # queued first: the login dialog shows while seeding runs
         if self._demo:
@@ -138,18 +164,26 @@ class AppController(QObject):
         dialog.show()
         self.setup_shown.emit(dialog)
 
-    def _backup_once_a_day(self) -> None:
-        """A copy of the store at the first start of each day (DB thread)."""
+    def _after_login_shown(self) -> None:
+        """Once per run, when the login is usable: warm the main window, start the backup."""
+        if self._backup_started:
+            return
+        self._backup_started = True
         assert self.services is not None
-        from counter_app.services.backup import backup_if_due
-
-        task = self.runner.run_db(backup_if_due, self._settings.db_path,
-                                  self._settings.backup_dir, self.services.clock.now())
+        self.runner.run_io(warm_up, self.services)
+        backup = self._backup
+        if backup is None:
+            from counter_app.services.backup import backup_if_due as backup
+        task = self.runner.run_long(backup, self._settings.db_path, self._settings.backup_dir,
+                                    self.services.clock.now(), cancelled=self._stopping.is_set)
+        task.succeeded.connect(self.backup_finished)
         task.failed.connect(self._on_backup_failed)
 
     @Slot(object)
     def _on_backup_failed(self, exc: BaseException) -> None:
-        log.error("daily backup failed: %s", exc)
+        if not self._stopping.is_set():
+            log.error("daily backup failed: %s", exc)
+        self.backup_finished.emit(exc)
 
     @Slot()
     def _load_ward(self) -> None:
@@ -176,6 +210,7 @@ class AppController(QObject):
         self._dialogs = [dialog, presenter]
         dialog.show()
         self.login_shown.emit(dialog)
+        self._after_login_shown()
 
     @Slot(object)
     def _on_logged_in(self, official: OfficialPublic) -> None:
@@ -236,7 +271,8 @@ class AppController(QObject):
         self._app.exit(1)
 
     def shutdown(self) -> None:
-        """Stop syncing, let queued writes finish, then release the database."""
+        """Stop syncing and the backup, let queued writes finish, then release the database."""
+        self._stopping.set()
         if self.sync is not None:
             self.sync.stop()
         self.runner.wait_idle()

@@ -13,13 +13,18 @@ from pathlib import Path
 
 
 def _first_command(argv: list[str]) -> str | None:
-    """The first non-option argument, skipping the value of ``--data-dir``."""
+    """The first non-option argument, skipping the values of the GUI's options.
+
+    The GUI takes no positional argument, so any is an operator command (an unknown one is
+    refused by the command parser, with the list of commands).
+    """
+    takes_value = {o for a in gui_parser()._actions if a.nargs != 0 for o in a.option_strings}
     skip = False
     for arg in argv:
         if skip:
             skip = False
             continue
-        if arg == "--data-dir":
+        if arg in takes_value:
             skip = True
             continue
         if not arg.startswith("-"):
@@ -27,9 +32,29 @@ def _first_command(argv: list[str]) -> str | None:
     return None
 
 
+def commands_help() -> str:
+    """Every operator command with its one-line description, read from the command parser
+    itself (``counter_app.cli.build_parser``), so a new subcommand is listed by adding it."""
+    from counter_app.cli import build_parser
+
+    lines = ["lệnh (counter-app LỆNH --help: chi tiết của một lệnh):"]
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            lines += [f"  {c.dest:<16} {c.help or ''}" for c in action._choices_actions]
+    return "\n".join(lines) + "\n"
+
+
+class _GuiParser(argparse.ArgumentParser):
+    """``counter-app --help`` shows the GUI's options and then every operator command."""
+
+    def format_help(self) -> str:
+        return super().format_help() + "\n" + commands_help()
+
+
 def gui_parser() -> argparse.ArgumentParser:
     """Options of the desktop application."""
-    p = argparse.ArgumentParser(prog="counter-app", description="Phần mềm Một cửa cấp phường")
+    p = _GuiParser(prog="counter-app", description="Phần mềm Một cửa cấp phường",
+                   usage="counter-app [tuỳ chọn giao diện] | counter-app LỆNH ...")
     p.add_argument("--demo", action="store_true", help="chạy với phường mẫu và hồ sơ mẫu")
     p.add_argument("--data-dir", type=Path, default=None, help="thư mục dữ liệu")
     mode = p.add_mutually_exclusive_group()
@@ -63,9 +88,7 @@ def _run_queue_window(opts: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run an operator command, or start the GUI."""
     args = list(sys.argv[1:] if argv is None else argv)
-    from counter_app.cli import COMMANDS
-
-    if _first_command(args) in COMMANDS:
+    if _first_command(args) is not None:
         from counter_app import cli
 
         return cli.main(args)

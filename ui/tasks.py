@@ -2,9 +2,11 @@
 
 SQLite has one writer, so every database job runs on a one-thread pool in submission order.
 Printing, PDF rendering and network work run on a separate pool so a slow printer never
-delays the next intake. Each job gets its own QObject emitter, created on the GUI thread;
-its signals are emitted from the worker and, because the receivers live on the GUI thread,
-Qt queues them there. Every exception reaches ``failed`` and the log.
+delays the next intake. Long background work (the daily backup, minutes on a big store) has
+a one-thread pool of its own, so it holds neither the writer nor a printer's thread. Each job
+gets its own QObject emitter, created on the GUI thread; its signals are emitted from the
+worker and, because the receivers live on the GUI thread, Qt queues them there. Every
+exception reaches ``failed`` and the log.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ class TaskRunner(QObject):
         self._db.setMaxThreadCount(1)
         self._io = QThreadPool(self)
         self._io.setMaxThreadCount(io_threads)
+        self._long = QThreadPool(self)
+        self._long.setMaxThreadCount(1)
         self._live: set[Task] = set()
 
     def run_db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
@@ -76,6 +80,10 @@ class TaskRunner(QObject):
     def run_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
         """Queue ``fn(*args, **kwargs)`` on the I/O pool (rendering, printers, network)."""
         return self._submit(self._io, fn, args, kwargs)
+
+    def run_long(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        """Queue ``fn`` on the background thread for long jobs (it opens its own connection)."""
+        return self._submit(self._long, fn, args, kwargs)
 
     def _submit(self, pool: QThreadPool, fn: Callable[..., Any], args: tuple[Any, ...],
                 kwargs: dict[str, Any]) -> Task:
@@ -103,5 +111,6 @@ class TaskRunner(QObject):
         return len(self._live)
 
     def wait_idle(self, msecs: int = 30_000) -> bool:
-        """Block until both pools are idle (shutdown only; never from a slot)."""
-        return self._db.waitForDone(msecs) and self._io.waitForDone(msecs)
+        """Block until every pool is idle (shutdown only; never from a slot)."""
+        pools = (self._db, self._io, self._long)
+        return all([pool.waitForDone(msecs) for pool in pools])

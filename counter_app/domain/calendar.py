@@ -7,6 +7,7 @@ and results are returned in that zone.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,7 @@ __all__ = [
     "OverrideKind",
     "WorkingCalendar",
     "WorkingHours",
+    "parse_swaps",
     "to_vn",
 ]
 
@@ -86,6 +88,25 @@ class CalendarOverride:
     day: date
     kind: OverrideKind
     name: str
+
+
+def parse_swaps(data: bytes) -> tuple[CalendarOverride, ...]:
+    """The ``swaps`` of a shipped calendar file (``counter_app/data/calendar_vn.json``).
+
+    Each entry is ``{day: "YYYY-MM-DD", kind: "day_off" | "working_day", name, source}``, the
+    shape of an upstream ``calendar.override``; a bad entry raises ``ValueError`` (shipped data
+    is checked by the tests, never half-loaded).
+    """
+    doc = json.loads(data)
+    out = []
+    for entry in doc["swaps"]:
+        name = str(entry["name"]).strip()
+        if not name:
+            raise ValueError(f"swap without a name: {entry!r}")
+        out.append(
+            CalendarOverride(date.fromisoformat(entry["day"]), OverrideKind(entry["kind"]), name)
+        )
+    return tuple(sorted(out, key=lambda o: o.day))
 
 
 class DurationKind(StrEnum):
@@ -228,8 +249,15 @@ class WorkingCalendar:
         return total.total_seconds() / 3600
 
     def _same_day_due(self, local: datetime) -> datetime:
+        """Today's 17:00 unless received "sau 15 giờ" (or on a day that is not working).
+
+        The law says *after* 15:00: a reception at 15:00 is still on time for the same day;
+        the clock is read to the minute, as printed on the receipt, so 15:00:59 is 15:00
+        and 15:01 is after (docs/decisions.md).
+        """
         d = local.date()
-        if not (self.is_working_day(d) and local.time() < self._hours.same_day_cutoff):
+        to_minute = local.time().replace(second=0, microsecond=0)
+        if not (self.is_working_day(d) and to_minute <= self._hours.same_day_cutoff):
             d = self.next_working_day(d)
         return datetime.combine(d, self._hours.afternoon_end, VN_TZ)
 
@@ -249,8 +277,8 @@ class WorkingCalendar:
         """Return the legal return time of a dossier received at `received_at`.
 
         SAME_DAY (and no-appointment procedures on their weekday): afternoon end of the
-        reception day if received on a working day before the cut-off, otherwise afternoon
-        end of the next working day (after 15:00, Saturday shift, holiday). WORKING_HOURS and
+        reception day if received on a working day at or before the cut-off minute, otherwise
+        afternoon end of the next working day (after 15:00, Saturday shift, holiday). WORKING_HOURS and
         WORKING_DAYS (`hours` is always working hours, days × 8): `add_working_hours` from the
         reception instant; receptions outside working time count from the next working period.
         """

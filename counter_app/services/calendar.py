@@ -1,10 +1,18 @@
-"""The working calendar as data: public holidays, overrides, hours and no-appointment days."""
+"""The working calendar as data: public holidays, overrides, hours and no-appointment days.
+
+Three layers, the later winning for a day: Vietnam's public holidays (the ``holidays``
+package), the Government's announced day swaps shipped with the app
+(``counter_app/data/calendar_vn.json``), and the overrides in the store (the ward admin's own
+and those published upstream as ``calendar.override``).
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
 from datetime import date, time
+from functools import lru_cache
+from importlib import resources
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -14,6 +22,7 @@ from counter_app.domain.calendar import (
     OverrideKind,
     WorkingCalendar,
     WorkingHours,
+    parse_swaps,
 )
 from counter_app.domain.clock import Clock
 from counter_app.domain.text import clean_text
@@ -33,9 +42,21 @@ def _hours_from_json(raw: str) -> WorkingHours:
     return WorkingHours(**{k: time.fromisoformat(v) for k, v in d.items()})
 
 
+SWAPS_FILE = "calendar_vn.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_swaps() -> tuple[CalendarOverride, ...]:
+    """The announced day swaps shipped with the app (read once per process)."""
+    return parse_swaps(resources.files("counter_app.data").joinpath(SWAPS_FILE).read_bytes())
+
+
 def load_calendar(session: Session, *, on: date) -> WorkingCalendar:
-    """Build the calendar in force on ``on`` from the database, inside any session."""
-    overrides = [
+    """Build the calendar in force on ``on`` from the database, inside any session.
+
+    Stored overrides (local or upstream) come after the shipped swaps, so they win a day.
+    """
+    overrides = [*shipped_swaps()] + [
         CalendarOverride(date.fromisoformat(r.day), OverrideKind(r.kind), r.name)
         for r in session.exec(select(OverrideRow))
     ]

@@ -59,7 +59,7 @@ def _public_holidays_feb_2026() -> list[date]:
 
 def test_same_day_before_and_after_cutoff() -> None:
     assert CAL.due_at(vn(2026, 3, 10, 14, 59), kind=SAME, hours=0) == vn(2026, 3, 10, 17)
-    assert CAL.due_at(vn(2026, 3, 10, 15, 0), kind=SAME, hours=0) == vn(2026, 3, 11, 17)
+    assert CAL.due_at(vn(2026, 3, 10, 15, 0), kind=SAME, hours=0) == vn(2026, 3, 10, 17)
     assert CAL.due_at(vn(2026, 3, 10, 15, 5), kind=SAME, hours=0) == vn(2026, 3, 11, 17)
 
 
