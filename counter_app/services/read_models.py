@@ -52,6 +52,8 @@ class DossierPublic:
     official_name: str
     counter_no: int
     components: tuple[ComponentPublic, ...] = ()
+    fee_pages: int = 1
+    fee_copies: int = 1
 
     def is_overdue(self, now: datetime) -> bool:
         """Still open and past its due time."""
@@ -100,4 +102,6 @@ def dossier_public(d: Dossier, components: list[DossierComponent] | None = None)
         official_name=d.official_name,
         counter_no=d.counter_no,
         components=comps,
+        fee_pages=d.fee_pages,
+        fee_copies=d.fee_copies,
     )

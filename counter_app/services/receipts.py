@@ -23,6 +23,18 @@ def lookup_url(base: str, code: str, token: str) -> str:
     return f"{base}{quote(code, safe='.-')}?t={quote(token, safe='')}"
 
 
+def fee_text(d: DossierPublic) -> str:
+    """The receipt's fee line: amount, then the pages and copies it was counted for."""
+    if not d.fee_amount:
+        return ""
+    counts = []
+    if d.fee_pages > 1:
+        counts.append(f"{d.fee_pages} trang/bản")
+    if d.fee_copies > 1:
+        counts.append(f"{d.fee_copies} bản")
+    return format_vnd(d.fee_amount) + (f" ({', '.join(counts)})" if counts else "")
+
+
 def _header(w: WardPublic) -> AgencyHeader:
     return AgencyHeader(agency_name=w.agency_name, unit_name=w.unit_name, place_name=w.place_name)
 
@@ -52,7 +64,7 @@ def receipt_data(ward: WardPublic, d: DossierPublic) -> ReceiptData:
         ledger_line=d.ledger_line,
         official_name=d.official_name,
         lookup_url=lookup_url(ward.lookup_url_base, d.code, d.verify_token),
-        fee_text=format_vnd(d.fee_amount) if d.fee_amount else "",
+        fee_text=fee_text(d),
     )
 
 
