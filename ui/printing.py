@@ -32,6 +32,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -267,7 +268,10 @@ class ReceiptOutput(QObject):
 
     def preview(self, code: str, pdf: bytes) -> PdfPreviewDialog:
         """Open the preview dialog (non-modal: the next citizen can be served meanwhile)."""
-        dlg = PdfPreviewDialog(pdf, f"Giấy tiếp nhận {code}", self._parent)
+        # On top of a modal dialog (the dossier's details) when one is open, else it sits
+        # behind it and cannot be used.
+        parent = QApplication.activeModalWidget() or self._parent
+        dlg = PdfPreviewDialog(pdf, f"Giấy tiếp nhận {code}", parent)
         dlg.print_requested.connect(self._on_preview_print_requested)
         dlg.save_requested.connect(self._on_preview_save_requested)
         dlg.show()

@@ -100,6 +100,18 @@ class DossierQueryService:
             by_id = {r.id: r for r in rows}
             return [dossier_public(by_id[i]) for i in ids if i in by_id]
 
+    def count_matching(self, q: DossierQuery) -> int:
+        """How many dossiers match the query's text and filters (whatever its limit)."""
+        where, params = self._filters(q)
+        match = fts_query(q.text) if q.text.strip() else ""
+        if match:
+            where.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m)")
+            params["m"] = match
+        cond = f"WHERE {' AND '.join(where)}" if where else ""
+        with read_session(self._engine) as s:
+            return int(s.execute(text(f"SELECT COUNT(*) FROM dossier d {cond}"), params)
+                       .scalar_one())
+
     def _filters(self, q: DossierQuery) -> tuple[list[str], dict[str, object]]:
         where: list[str] = []
         params: dict[str, object] = {}
