@@ -244,6 +244,12 @@ def _components(lines: tuple[ComponentLine, ...], geo: Geometry, family: FontFam
     return table
 
 
+def drop_leading(word: str, text: str) -> str:
+    """The value without a first word its label already says: ("tại", "Tại Bộ phận…")."""
+    head, _, rest = text.strip().partition(" ")
+    return rest if rest and head.casefold() == word.casefold() else text
+
+
 def _schedule(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flowable]:
     """Return sets, legal time, received and due times, delivery and fee lines."""
     body = _body(geo, family)
@@ -253,7 +259,7 @@ def _schedule(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flow
         labelled("Thời gian nhận hồ sơ", time_phrase(data.received_at), body),
         labelled("Thời gian trả kết quả giải quyết hồ sơ", time_phrase(data.due_at), body,
                  bold_value=True),
-        labelled("Đăng ký nhận kết quả tại", data.result_delivery, body),
+        labelled("Đăng ký nhận kết quả tại", drop_leading("tại", data.result_delivery), body),
     ]
     if data.fee_text.strip():
         lines.append(labelled("Phí, lệ phí", data.fee_text, body))
