@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -16,6 +16,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -110,7 +111,13 @@ def _build(data: ReceiptData, geo: Geometry, family: FontFamily) -> bytes:
                   topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate("form", frames=[frame])])
     footer = _footer(data.dossier_code, geo, family)
-    doc.build(_story(data, geo, family), canvasmaker=paged_canvas(footer))
+    story = _story(data, geo, family)
+    if data.copy_labels:  # the same form once per copy, each on its own page(s), labelled
+        mark = style(family, geo.pt(10), italic=True, align=TA_RIGHT)
+        story = [f for i, label in enumerate(data.copy_labels)
+                 for f in ([PageBreak()] if i else []) + [para(label, mark),
+                                                          *_story(data, geo, family)]]
+    doc.build(story, canvasmaker=paged_canvas(footer))
     return out.getvalue()
 
 

@@ -13,8 +13,8 @@ from reportlab.platypus import Flowable, Frame, Paragraph
 from printing.fonts import FontFamily, Fonts, default_fonts
 from printing.layout import balanced_lines, fitted_line, labelled, para, rule, style
 from printing.model import SlipData
-from printing.receipt import drop_leading
 from printing.qr import qr_flowable
+from printing.receipt import drop_leading
 from printing.text import normalize_data, short_time, time_phrase
 
 TITLE = "PHIẾU HẸN TRẢ KẾT QUẢ"

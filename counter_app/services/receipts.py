@@ -10,6 +10,8 @@ from counter_app.domain.fees import format_vnd
 from counter_app.services.accounts import AccountService, WardPublic
 from counter_app.services.dossiers import DossierQueryService
 from counter_app.services.read_models import DossierPublic
+from counter_app.services.ward_settings import two_copies
+from db.engine import read_session
 from printing.model import AgencyHeader, ComponentLine, ReceiptData, SlipData
 
 DELIVERY_TEXT = {
@@ -39,7 +41,10 @@ def _header(w: WardPublic) -> AgencyHeader:
     return AgencyHeader(agency_name=w.agency_name, unit_name=w.unit_name, place_name=w.place_name)
 
 
-def receipt_data(ward: WardPublic, d: DossierPublic) -> ReceiptData:
+COPY_LABELS = ("Bản giao người nộp hồ sơ", "Bản lưu hồ sơ")
+
+
+def receipt_data(ward: WardPublic, d: DossierPublic, *, two_copies: bool = False) -> ReceiptData:
     """Form 01 data for a dossier."""
     return ReceiptData(
         header=_header(ward),
@@ -65,6 +70,7 @@ def receipt_data(ward: WardPublic, d: DossierPublic) -> ReceiptData:
         official_name=d.official_name,
         lookup_url=lookup_url(ward.lookup_url_base, d.code, d.verify_token),
         fee_text=fee_text(d),
+        copy_labels=COPY_LABELS if two_copies else (),
     )
 
 
@@ -95,7 +101,9 @@ class ReceiptService:
 
     def receipt(self, code: str) -> ReceiptData:
         """Form 01 data of a stored dossier."""
-        return receipt_data(self._accounts.ward(), self._dossiers.get(code))
+        with read_session(self._engine) as s:
+            copies = two_copies(s)
+        return receipt_data(self._accounts.ward(), self._dossiers.get(code), two_copies=copies)
 
     def slip(self, code: str) -> SlipData:
         """Appointment slip data of a stored dossier."""

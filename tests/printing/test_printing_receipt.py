@@ -140,3 +140,13 @@ def test_long_component_list_flows_to_second_page_with_header_repeated(page: Pag
 def test_unknown_page_size_is_refused() -> None:
     with pytest.raises(ValueError):
         render_receipt(receipt(), page="letter")  # type: ignore[arg-type]
+
+
+def test_two_copies_print_form_01_twice_labelled() -> None:
+    labels = ("Bản giao người nộp hồ sơ", "Bản lưu hồ sơ")
+    pdf = render_receipt(receipt(copy_labels=labels))
+    pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2
+    for label, page in zip(labels, pages, strict=True):
+        assert label in page
+        assert CODE in page
