@@ -57,7 +57,7 @@ def test_admin_adds_a_queue_service_for_counters(qtbot, ui_services, runner):  #
 
 def test_pin_set_here_lets_the_keypad_alone_leave_the_kiosk(qtbot, ui_services, runner):  # type: ignore[no-untyped-def]
     admin = ui_services.accounts.login("admin", "admin123")
-    view, presenter = _tab(qtbot, ui_services, runner, admin)
+    view, _presenter = _tab(qtbot, ui_services, runner, admin)
     view.pin_edit.setText("2468")
     view.pin_button.click()
     qtbot.waitUntil(lambda: "PIN" in view.status.text(), timeout=10_000)
