@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
@@ -27,43 +26,10 @@ from PySide6.QtWidgets import (
 
 from ui.intake.birth_date import BirthDateEdit
 from ui.intake.components import ComponentChecklist, ComponentRow
+from ui.intake.form import FeeCounts, IntakeForm, ProcedureInfo
 from ui.intake.procedure_picker import ProcedurePicker
 from ui.intake.scan_catcher import ScanCatcher
 from ui.style import set_error_state
-
-
-@dataclass(frozen=True)
-class IntakeForm:
-    """What the official entered, as plain values (the presenter builds the request)."""
-
-    procedure_id: int | None
-    applicant_name: str
-    id_number: str
-    birth_date: date | None
-    birth_text: str  # as typed: the presenter refuses text that is not a date
-    sex: str
-    address: str
-    phone: str
-    email: str
-    components: tuple[ComponentRow, ...]
-    sets_count: int
-    channel: str  # "direct" | "post"
-    result_delivery: str  # "counter" | "post"
-    note: str
-    fee_pages: int = 1
-    fee_copies: int = 1
-
-
-@dataclass(frozen=True)
-class ProcedureInfo:
-    """What the form shows about the chosen procedure."""
-
-    field_name: str
-    processing_time_text: str
-    fee_text: str
-    full_name: str = ""
-    counts_pages: bool = False  # the fee rule counts pages (certified copies)
-    counts_copies: bool = False  # ... or copies
 
 
 class IntakeView(QWidget):
@@ -121,12 +87,8 @@ class IntakeView(QWidget):
             lab.setWordWrap(True)
         self.checklist = ComponentChecklist()
         self.tick_button = QPushButton(self.tr("Đã kiểm tra đủ giấy tờ bắt buộc (F2)"))
-        self.pages_spin = QSpinBox()
-        self.pages_spin.setRange(1, 999)
-        self.copies_spin = QSpinBox()
-        self.copies_spin.setRange(1, 999)
-        self.pages_label = QLabel(self.tr("Số trang mỗi bản"))
-        self.copies_label = QLabel(self.tr("Số bản sao"))
+        self.fee_counts = FeeCounts()
+        self.pages_spin, self.copies_spin = self.fee_counts.pages_spin, self.fee_counts.copies_spin
         self.warning_label = QLabel(objectName="intakeWarning")
         self.warning_label.setProperty("role", "error")
         self.warning_label.setWordWrap(True)
@@ -247,16 +209,6 @@ class IntakeView(QWidget):
         form.addRow("Lĩnh vực", self.field_label)
         form.addRow("Thời hạn giải quyết", self.time_label)
         form.addRow("Lệ phí", self.fee_label)
-        counts = QHBoxLayout()
-        counts.setContentsMargins(0, 0, 0, 0)
-        for label, spin in ((self.pages_label, self.pages_spin),
-                            (self.copies_label, self.copies_spin)):
-            counts.addWidget(label)
-            counts.addWidget(spin)
-        counts.addStretch(1)
-        self.fee_counts = QWidget()
-        self.fee_counts.setLayout(counts)
-        self.fee_counts.hide()
         form.addRow("", self.fee_counts)
         return box
 
@@ -342,7 +294,7 @@ class IntakeView(QWidget):
     # --- setters --------------------------------------------------------------------------
     def values(self) -> IntakeForm:
         """The form's current content."""
-        counts = self.fee_counts.isVisibleTo(self)
+        pages, copies = self.fee_counts.counts()
         return IntakeForm(
             procedure_id=self.picker.chosen_id(), applicant_name=self.name_edit.text(),
             id_number=self.id_edit.text(),
@@ -353,10 +305,7 @@ class IntakeView(QWidget):
             channel="post" if self.post_radio.isChecked() else "direct",
             result_delivery="post" if self.deliver_post_radio.isChecked() else "counter",
             note=self.note_edit.text(),
-            fee_pages=self.pages_spin.value() if counts and self.pages_spin.isVisibleTo(self)
-            else 1,
-            fee_copies=self.copies_spin.value() if counts and self.copies_spin.isVisibleTo(self)
-            else 1,
+            fee_pages=pages, fee_copies=copies,
         )
 
     def fill_citizen(self, *, name: str, id_number: str, birth_date: date | None, sex: str,
@@ -383,14 +332,7 @@ class IntakeView(QWidget):
         self.field_label.setText(info.field_name)
         self.time_label.setText(info.processing_time_text)
         self.fee_label.setText(info.fee_text)
-        self.pages_spin.setValue(1)
-        self.copies_spin.setValue(1)
-        for widget, shown in ((self.pages_label, info.counts_pages),
-                              (self.pages_spin, info.counts_pages),
-                              (self.copies_label, info.counts_copies),
-                              (self.copies_spin, info.counts_copies)):
-            widget.setVisible(shown)
-        self.fee_counts.setVisible(info.counts_pages or info.counts_copies)
+        self.fee_counts.show_for(pages=info.counts_pages, copies=info.counts_copies)
         self.checklist.set_components(components)
         self._set_tab_order()  # the new rows go right after the picker
         self.set_field_error("procedure", "")
