@@ -154,6 +154,9 @@ def test_intake_outside_office_hours_warns(qtbot, ui_services, ui_clock, runner,
     with qtbot.waitSignal(presenter.procedures_loaded, timeout=10_000):
         presenter.start()
     qtbot.waitUntil(lambda: "ngoài giờ" in view.warning_label.text(), timeout=10_000)
+    view.name_edit.setText("Nguyễn")
+    view.clear_requested.emit()  # the next citizen: still outside office hours
+    assert "ngoài giờ" in view.warning_label.text() and not view.warning_label.isHidden()
 
 
 def test_required_papers_start_unticked_and_f2_ticks_them(qtbot, intake):  # type: ignore[no-untyped-def]

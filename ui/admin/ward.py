@@ -75,10 +75,15 @@ class WardSettingsView(QWidget):
         self.service_button = QPushButton(self.tr("Lưu dịch vụ"))
         self.pin_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password, maxLength=12)
         self.pin_button = QPushButton(self.tr("Đặt mã PIN kiosk"))
+        self.counter_spin.setMaximumWidth(90)
+        right = QVBoxLayout()
+        right.addWidget(self._queue_box(), 1)
+        right.addWidget(self._pin_box())
+        columns = QHBoxLayout()
+        columns.addWidget(self._ward_box(), 1)
+        columns.addLayout(right, 1)
         root = QVBoxLayout(self)
-        root.addWidget(self._ward_box())
-        root.addWidget(self._queue_box(), 1)
-        root.addWidget(self._pin_box())
+        root.addLayout(columns, 1)
         root.addWidget(self.status)
         self.save_button.clicked.connect(self.save_requested)
         self.service_button.clicked.connect(self.service_save_requested)
@@ -95,33 +100,45 @@ class WardSettingsView(QWidget):
             self.errors.add_row(form, key, label, self.edits[key])
         self.errors.add_row(form, "counter_no", self.tr("Số quầy của máy này"),
                             self.counter_spin)
+        self.two_copies.setText(self.tr("In hai bản Giấy tiếp nhận (mẫu 01):\n"
+                                        "một bản giao người nộp, một bản lưu hồ sơ"))
         form.addRow("", self.two_copies)
         form.addRow("", self.errors.add_label("ward"))
-        form.addRow("", self.save_button)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+        form.addRow("", save_row)
         return box
 
     def _queue_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Dịch vụ xếp hàng và quầy phục vụ"))
         lay = QVBoxLayout(box)
         lay.addWidget(self.service_table, 1)
+        form = QFormLayout()
+        form.addRow(self.tr("Ký hiệu"), self.prefix_edit)
+        form.addRow(self.tr("Tên dịch vụ"), self.service_name_edit)
+        form.addRow(self.tr("Quầy phục vụ"), self.counters_edit)
+        self.prefix_edit.setMaximumWidth(60)
+        lay.addLayout(form)
         row = QHBoxLayout()
-        for label, widget in ((self.tr("Ký hiệu"), self.prefix_edit),
-                              (self.tr("Tên dịch vụ"), self.service_name_edit),
-                              (self.tr("Quầy"), self.counters_edit)):
-            row.addWidget(QLabel(label))
-            row.addWidget(widget, 2 if widget is self.service_name_edit else 1)
+        row.addStretch(1)
         row.addWidget(self.service_button)
         lay.addLayout(row)
         lay.addWidget(self.errors.add_label("service"))
         return box
 
     def _pin_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Mã PIN thoát kiosk (4–12 chữ số, nhập được bằng bàn phím số "
-                                "trên màn hình kiosk)"))
-        row = QHBoxLayout(box)
+        box = QGroupBox(self.tr("Mã PIN thoát kiosk"))
+        lay = QVBoxLayout(box)
+        hint = QLabel(self.tr("4–12 chữ số: cán bộ nhập bằng bàn phím số trên màn hình kiosk."))
+        hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
+        row = QHBoxLayout()
         row.addWidget(self.pin_edit, 1)
         row.addWidget(self.pin_button)
-        row.addWidget(self.errors.add_label("pin", self.pin_edit), 2)
+        lay.addWidget(hint)
+        lay.addLayout(row)
+        lay.addWidget(self.errors.add_label("pin", self.pin_edit))
         return box
 
     def show_settings(self, w: WardSettingsPublic) -> None:

@@ -64,6 +64,11 @@ class DossierListPresenter(QObject):
         view.open_requested.connect(self._on_view_open_requested)
         self.model.fetch_more_requested.connect(self._on_model_fetch_more_requested)
         self.model.sort_requested.connect(self._on_model_sort_requested)
+        today = local(services.clock.now()).date()
+        for edit in (view.from_edit, view.to_edit):  # the ward's day, not the PC's zone
+            edit.blockSignals(True)
+            edit.setDate(today)
+            edit.blockSignals(False)
         self.load_filters()
 
     def load_filters(self) -> None:

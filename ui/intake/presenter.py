@@ -260,6 +260,8 @@ class IntakePresenter(QObject):
         self._saving = False
         self.view.set_busy(False)
         self.view.clear_form()
+        self._duplicates = []
+        self._show_warnings()  # the office-hours line still holds for the next citizen
         self.view.show_banner(f"Đã tiếp nhận hồ sơ {dossier.code} — hẹn trả {due_text(dossier)}")
         self.dossier_received.emit(dossier)
         # Printing only starts now: the dossier is committed whatever the printer does.
@@ -292,6 +294,8 @@ class IntakePresenter(QObject):
     @Slot()
     def _on_view_clear_requested(self) -> None:
         self.view.clear_form()
+        self._duplicates = []
+        self._show_warnings()
         self.view.banner.hide()
 
     @Slot(object)

@@ -29,7 +29,7 @@ from ui.sync.status_widget import SyncStatusWidget, SyncView
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-
+REFRESH_MS = 15_000  # how often the status bar re-reads the waiting events
 
 def _state_of(outcome: Outcome) -> str:
     return {Outcome.OK: "online", Outcome.OFFLINE: "offline",
@@ -100,6 +100,10 @@ class SyncPresenter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
+        # Between passes (and with no server at all) the counts still move: intakes add events.
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._on_refresh_timeout)
         self._next = Next("run", 0.0)
         self._running = False
         self._stopped = True
@@ -115,14 +119,22 @@ class SyncPresenter(QObject):
     def start(self) -> None:
         """Begin: refresh the widget, then a first pass at once."""
         self._stopped = False
+        self._on_refresh_timeout()
+        self._refresh.start()
+        self._plan(Next("run", 0.5))
+
+    @Slot()
+    def _on_refresh_timeout(self) -> None:
+        if self._running:
+            return  # a pass in flight shows its own result
         task = self._runner.run_io(build_view, self.pump, None)
         task.succeeded.connect(self._on_view_succeeded)
-        self._plan(Next("run", 0.5))
 
     def stop(self) -> None:
         """No more passes (the one in flight finishes on its own)."""
         self._stopped = True
         self._timer.stop()
+        self._refresh.stop()
 
     @Slot()
     def sync_now(self) -> None:
