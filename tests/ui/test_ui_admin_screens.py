@@ -54,6 +54,7 @@ def test_every_tab_renders(qtbot, ui_services, runner, tmp_path) -> None:  # typ
     p.dialog.resize(1080, 720)
     p.dialog.show()
     assert p.catalogue and p.calendar and p.officials and p.ward
+    ui_services.queue.ensure_defaults()  # the ward tab lists the queue's services
     with qtbot.waitSignals(
         [p.catalogue.loaded, p.calendar.loaded, p.officials.loaded, p.ward.loaded], timeout=WAIT
     ):
