@@ -50,6 +50,7 @@ class ReceiptData:
     lookup_url: str  # full URL encoded in the QR
     fee_text: str = ""  # "10.000 đ" or "" when free
     printed_on: datetime | None = None  # date in the header line; defaults to received_at
+    copy_labels: tuple[str, ...] = ()  # one form per label ("Bản giao công dân", …); () = one
 
 
 @dataclass(frozen=True)

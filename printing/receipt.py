@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -56,7 +56,12 @@ def _build(data: ReceiptData, geo: Geometry, family: FontFamily) -> bytes:
     info = DocInfo(title=f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả - {data.dossier_code}",
                    author=data.header.agency_name, subject=data.procedure_name,
                    code=data.dossier_code)
-    return build_pdf([_story(data, geo, family)], geo, family, info)
+    if not data.copy_labels:
+        return build_pdf([_story(data, geo, family)], geo, family, info)
+    # The same form once per copy (for the citizen, for the file), each labelled at its top.
+    mark = style(family, geo.pt(10), italic=True, align=TA_RIGHT)
+    copies = [[para(label, mark), *_story(data, geo, family)] for label in data.copy_labels]
+    return build_pdf(copies, geo, family, info)
 
 
 def _story(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flowable]:
@@ -150,6 +155,12 @@ def _components(lines: tuple[ComponentLine, ...], geo: Geometry, family: FontFam
     return table
 
 
+def drop_leading(word: str, text: str) -> str:
+    """The value without a first word its label already says: ("tại", "Tại Bộ phận…")."""
+    head, _, rest = text.strip().partition(" ")
+    return rest if rest and head.casefold() == word.casefold() else text
+
+
 def _schedule(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flowable]:
     """Return sets, legal time, received and due times, delivery and fee lines."""
     body = _body(geo, family)
@@ -159,7 +170,7 @@ def _schedule(data: ReceiptData, geo: Geometry, family: FontFamily) -> list[Flow
         labelled("Thời gian nhận hồ sơ", time_phrase(data.received_at), body),
         labelled("Thời gian trả kết quả giải quyết hồ sơ", time_phrase(data.due_at), body,
                  bold_value=True),
-        labelled("Đăng ký nhận kết quả tại", data.result_delivery, body),
+        labelled("Đăng ký nhận kết quả tại", drop_leading("tại", data.result_delivery), body),
     ]
     if data.fee_text.strip():
         lines.append(labelled("Phí, lệ phí", data.fee_text, body))

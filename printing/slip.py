@@ -14,6 +14,7 @@ from printing.fonts import FontFamily, Fonts, default_fonts
 from printing.layout import balanced_lines, fitted_line, labelled, para, rule, style
 from printing.model import SlipData
 from printing.qr import qr_flowable
+from printing.receipt import drop_leading
 from printing.text import normalize_data, short_time, time_phrase
 
 TITLE = "PHIẾU HẸN TRẢ KẾT QUẢ"
@@ -104,5 +105,5 @@ def _footer(data: SlipData, family: FontFamily, t: float) -> list[Flowable]:
     who = style(family, 9 * t, align=TA_LEFT, leading=1.25)
     lines = [labelled("Người tiếp nhận", data.official_name, who)]
     if data.counter_name.strip():
-        lines.append(labelled("Quầy", data.counter_name, who))
+        lines.append(labelled("Quầy", drop_leading("Quầy", data.counter_name), who))
     return lines

@@ -225,10 +225,10 @@ class AppController(QObject):
         self.window.closed.connect(self._on_window_closed)
         self.window.show()
         self.window.start()
-        self._start_sync(self.window)
+        self._start_sync(self.window, official)
         self.window_shown.emit(self.window)
 
-    def _start_sync(self, window: MainWindow) -> None:
+    def _start_sync(self, window: MainWindow, official: OfficialPublic) -> None:
         """The sync status widget in the status bar and its background schedule."""
         assert self.services is not None
         from ui.sync.presenter import SyncPresenter
@@ -239,7 +239,7 @@ class AppController(QObject):
         if layout is not None:
             layout.addWidget(widget)
         self.sync = SyncPresenter(widget, self.services, self.runner, self._settings.data_dir,
-                                  parent=window)
+                                  official=official, parent=window)
         self.sync.start()
 
     @Slot()

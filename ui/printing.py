@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QObject,
     QPointF,
@@ -32,6 +33,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -121,6 +123,8 @@ class PdfPrinter(QObject):
 
     printed = Signal(str)
     """A document went to the named printer."""
+    written = Signal(str)
+    """The print dialog's "print to file" wrote the document to this path: nothing printed."""
     print_failed = Signal(str)
     """Printing failed; carries a Vietnamese message."""
 
@@ -141,6 +145,11 @@ class PdfPrinter(QObject):
         if printer is None:
             if self._settings.kiosk:
                 self.print_failed.emit("Chưa cấu hình máy in cho quầy.")
+                return False
+            if not QPrinterInfo.availablePrinterNames():
+                self.print_failed.emit(QCoreApplication.translate(
+                    "PdfPrinter", "Máy tính này chưa có máy in nào: hãy cài máy in, hoặc bấm "
+                    "“Lưu PDF…” để lưu phiếu thành tệp."))
                 return False
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setFullPage(True)
@@ -163,7 +172,10 @@ class PdfPrinter(QObject):
             log.exception("printing failed")
             self.print_failed.emit(str(exc))
             return
-        self.printed.emit(printer.printerName())
+        if printer.outputFileName():  # "print to file" in the dialog: a file, not paper
+            self.written.emit(printer.outputFileName())
+        else:
+            self.printed.emit(printer.printerName())
 
     @Slot(object)
     def _on_render_failed(self, exc: BaseException) -> None:
@@ -176,8 +188,11 @@ class PdfPreviewDialog(QDialog):
 
     print_requested = Signal()
     save_requested = Signal(str)
+    slip_requested = Signal()
+    """The "Phiếu hẹn 80 mm" button: preview the appointment slip too."""
 
-    def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None, *,
+                 with_slip: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(820, 900)
@@ -194,10 +209,13 @@ class PdfPreviewDialog(QDialog):
         self.print_button = QPushButton("In")
         self.save_button = QPushButton("Lưu PDF…")
         self.close_button = QPushButton("Đóng")
+        self.slip_button = QPushButton(self.tr("Phiếu hẹn 80 mm…"))
+        self.slip_button.setVisible(with_slip)
+        self.slip_button.clicked.connect(self.slip_requested)
         self.print_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
-        for b in (self.print_button, self.save_button, self.close_button):
+        for b in (self.slip_button, self.print_button, self.save_button, self.close_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -221,6 +239,21 @@ class PdfPreviewDialog(QDialog):
     def set_status(self, text: str) -> None:
         """A short line beside the buttons (printed, saved, error)."""
         self.status.setText(text)
+
+    @Slot(str)
+    def on_printed(self, name: str) -> None:
+        """The pages reached the printer."""
+        self.set_status(self.tr("Đã gửi tới máy in “{name}”.").format(name=name))
+
+    @Slot(str)
+    def on_written(self, path: str) -> None:
+        """"Print to file" was chosen: say so, it is not on paper."""
+        self.set_status(self.tr("Chưa in ra giấy: đã ghi thành tệp {path}.").format(path=path))
+
+    @Slot(str)
+    def on_print_failed(self, message: str) -> None:
+        """Nothing printed: the reason in Vietnamese."""
+        self.set_status(message)
 
     @Slot(object)
     def on_saved(self, _result: object) -> None:
@@ -257,7 +290,7 @@ class ReceiptOutput(QObject):
         if mode == "preview" and self.settings.kiosk:
             mode = "print"  # a kiosk never shows a dialog
         if mode == "preview":
-            self.preview(code, receipt_pdf)
+            self.preview(code, receipt_pdf, slip_pdf)
         elif mode == "print":
             self.printer.print_pdf(receipt_pdf, printer_name=self.settings.printer_name,
                                    parent=self._parent)
@@ -265,9 +298,33 @@ class ReceiptOutput(QObject):
                 self.printer.print_pdf(slip_pdf, printer_name=self.settings.slip_printer_name)
         self.delivered.emit(code)
 
-    def preview(self, code: str, pdf: bytes) -> PdfPreviewDialog:
+    def preview(self, code: str, pdf: bytes, slip_pdf: bytes | None = None) -> PdfPreviewDialog:
         """Open the preview dialog (non-modal: the next citizen can be served meanwhile)."""
-        dlg = PdfPreviewDialog(pdf, f"Giấy tiếp nhận {code}", self._parent)
+        # On top of a modal dialog (the dossier's details) when one is open, else it sits
+        # behind it and cannot be used.
+        parent = QApplication.activeModalWidget() or self._parent
+        dlg = self._preview(pdf, f"Giấy tiếp nhận {code}", parent, self.settings.printer_name,
+                            with_slip=slip_pdf is not None)
+        if slip_pdf is not None:
+            dlg.slip_requested.connect(lambda: self.preview_slip(code, slip_pdf, dlg))
+        return dlg
+
+    def preview_slip(self, code: str, pdf: bytes,
+                     parent: QWidget | None = None) -> PdfPreviewDialog:
+        """Preview the 80 mm appointment slip: print it on the slip printer, or save it."""
+        title = QCoreApplication.translate("ReceiptOutput", "Phiếu hẹn {code}").format(code=code)
+        return self._preview(pdf, title, parent or self._parent, self.settings.slip_printer_name)
+
+    def _preview(self, pdf: bytes, title: str, parent: QWidget | None, printer_name: str, *,
+                 with_slip: bool = False) -> PdfPreviewDialog:
+        dlg = PdfPreviewDialog(pdf, title, parent, with_slip=with_slip)
+        dlg.setProperty("printer_name", printer_name)
+        # A printer per dialog: its outcome is reported in that dialog, never guessed.
+        printer = PdfPrinter(self._runner, self.settings, dlg)
+        printer.printed.connect(dlg.on_printed)
+        printer.written.connect(dlg.on_written)
+        printer.print_failed.connect(dlg.on_print_failed)
+        printer.print_failed.connect(self.message)
         dlg.print_requested.connect(self._on_preview_print_requested)
         dlg.save_requested.connect(self._on_preview_save_requested)
         dlg.show()
@@ -276,9 +333,14 @@ class ReceiptOutput(QObject):
     @Slot()
     def _on_preview_print_requested(self) -> None:
         dlg = self.sender()
-        if isinstance(dlg, PdfPreviewDialog) and self.printer.print_pdf(
-                dlg.pdf_bytes(), printer_name=self.settings.printer_name, parent=dlg):
-            dlg.set_status("Đã gửi lệnh in.")
+        if not isinstance(dlg, PdfPreviewDialog):
+            return
+        printer = dlg.findChild(PdfPrinter)
+        dlg.set_status("")
+        if printer is not None and printer.print_pdf(
+                dlg.pdf_bytes(), printer_name=str(dlg.property("printer_name") or ""),
+                parent=dlg):
+            dlg.set_status(self.tr("Đang in…"))
 
     @Slot(str)
     def _on_preview_save_requested(self, path: str) -> None:

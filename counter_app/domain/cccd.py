@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from ftfy.badness import is_bad
+
 from counter_app.domain.errors import (
     CccdDateInvalid,
     CccdFormatInvalid,
+    CccdGarbled,
     CccdMismatch,
     CccdNumberInvalid,
     CccdNumberProblem,
+    PersonNameInvalid,
 )
 from counter_app.domain.text import fold, nfc
 
@@ -19,12 +24,16 @@ __all__ = [
     "PROVINCE_CODES",
     "CccdDateInvalid",
     "CccdFormatInvalid",
+    "CccdGarbled",
     "CccdMismatch",
     "CccdNumberInvalid",
     "CccdNumberProblem",
     "CitizenId",
+    "PersonNameInvalid",
     "Sex",
     "check_cccd_number",
+    "check_person_name",
+    "find_scan",
     "mask_id",
     "parse_cccd_qr",
     "province_of",
@@ -52,8 +61,12 @@ PROVINCE_CODES: dict[str, str] = {
     "093": "Hậu Giang", "094": "Sóc Trăng", "095": "Bạc Liêu", "096": "Cà Mau",
 }  # fmt: skip
 
-# Century of birth for each pair of G digits (even = male, odd = female).
-_CENTURY_BY_G = {0: 1900, 1: 2000, 2: 2100, 3: 2200, 4: 1800}
+# Century of birth for each pair of G digits (even = male, odd = female), Decree 137/2015:
+# 0/1 1900s, 2/3 2000s, 4/5 2100s, 6/7 2200s, 8/9 2300s.
+_CENTURY_BY_G = {0: 1900, 1: 2000, 2: 2100, 3: 2200, 4: 2300}
+# A scan typed into any field: 12 digits, then at least five more "|"-separated fields.
+_SCAN_RE = re.compile(r"\d{12}\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|[^|\r\n]*(?:\|[^|\r\n]*)*")
+_FULL_FIELDS = 7
 _MIN_FIELDS = 6  # the issue date is sometimes missing on scans; it becomes None
 _BIRTH, _ISSUED = "birth_date", "issued_on"
 
@@ -86,6 +99,38 @@ class CitizenId:
     sex: Sex
     address: str
     issued_on: date | None
+    field_count: int = _FULL_FIELDS
+
+    @property
+    def incomplete(self) -> bool:
+        """True for a six-field scan (no issue date): the official should look at the card."""
+        return self.field_count < _FULL_FIELDS
+
+
+def find_scan(text: str) -> tuple[str, str] | None:
+    """Split a field's text into (what was there before, the CCCD scan) if it holds one.
+
+    A 2D scanner in keyboard mode types into whatever field has the cursor, so any field can
+    receive a scan; it is recognised by its shape (12 digits, then "|"-separated fields).
+    """
+    flat = text.replace("\r", "").replace("\n", "")
+    m = _SCAN_RE.search(flat)
+    if m is None:
+        return None
+    return (flat[: m.start()] + flat[m.end():]).strip(), m.group(0)
+
+
+def check_person_name(name: str, *, field: str = "applicant_name") -> None:
+    """Raise `PersonNameInvalid` for a name holding a digit or "|" (a stray scan)."""
+    if "|" in name or any(ch.isdigit() for ch in name):
+        raise PersonNameInvalid(name, field=field)
+
+
+def _check_not_garbled(text: str) -> None:
+    # "?" stands for a letter the scanner's keyboard layout could not type; is_bad spots
+    # UTF-8 read as Windows-1252 ("Nguyá»…n"). Either way the text cannot be trusted: rescan.
+    if "?" in text or "\ufffd" in text or is_bad(text):
+        raise CccdGarbled(text)
 
 
 def province_of(number: str) -> str | None:
@@ -140,6 +185,7 @@ def parse_cccd_qr(text: str) -> CitizenId:
     issued_text = fields[6] if len(fields) > 6 else ""
     if not name:
         raise CccdFormatInvalid(field_count=len(fields), field="full_name")
+    _check_not_garbled(f"{name}|{address}")
     try:
         sex = Sex.parse(sex_text)
     except ValueError:
@@ -157,6 +203,7 @@ def parse_cccd_qr(text: str) -> CitizenId:
         sex=sex,
         address=address,
         issued_on=issued_on,
+        field_count=min(len(fields), _FULL_FIELDS),
     )
 
 

@@ -47,6 +47,8 @@ class DossierBase(BaseModel):
     returned_at: str | None = None
     result_delivery: str = "counter"  # counter | post
     fee_amount: int = 0
+    fee_pages: int = 1  # what the fee was computed for (certified copies count pages)
+    fee_copies: int = 1
     ledger_book: str = ""
     ledger_line: int = 0
     official_name: str = ""

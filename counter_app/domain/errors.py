@@ -171,6 +171,39 @@ class CccdMismatch(DomainError):
         return f"Số định danh không khớp với {what} của công dân, vui lòng kiểm tra lại."
 
 
+class CccdGarbled(DomainError):
+    """The scanner garbled the text (UTF-8 read as Windows-1252, "?" for letters): rescan."""
+
+    code = "cccd_garbled"
+
+    def __init__(self, value: str, *, field: str = "scan") -> None:
+        self.value = value
+        super().__init__(field=field)
+
+    @property
+    def message_vi(self) -> str:
+        """Return a clear Vietnamese message for the user."""
+        return (
+            "Máy quét làm sai dấu tiếng Việt (ví dụ “Nguyá»…n”): vui lòng quét lại thẻ, "
+            "hoặc đặt máy quét ở chế độ Unicode."
+        )
+
+
+class PersonNameInvalid(DomainError):
+    """A person's name holds digits or "|": most often a scan typed into the name field."""
+
+    code = "person_name_invalid"
+
+    def __init__(self, value: str, *, field: str = "applicant_name") -> None:
+        self.value = value
+        super().__init__(field=field)
+
+    @property
+    def message_vi(self) -> str:
+        """Return a clear Vietnamese message for the user."""
+        return "Họ và tên không được chứa chữ số hoặc ký tự “|”."
+
+
 # --- codes ------------------------------------------------------------------------------
 
 

@@ -29,6 +29,34 @@ class DossierQuery:
     status: Status | None = None
     overdue_only: bool = False
     limit: int = 200
+    offset: int = 0  # the list fetches the next page as the official scrolls
+    procedure_code: str | None = None
+    official_id: int | None = None
+    received_from: date | None = None  # local days, inclusive
+    received_to: date | None = None
+    sort: str = ""  # a key of SORT_COLUMNS; "" = newest first
+    descending: bool = False
+
+
+# What the list may sort by: column key -> SQL expression (never text from the user).
+SORT_COLUMNS: dict[str, str] = {
+    "code": "d.code",
+    "applicant": "d.applicant_folded",
+    "id_number": "d.id_number",
+    "procedure": "d.procedure_name",
+    "status": "d.status",
+    "received": "d.received_at",
+    "due": "d.due_at",
+    "channel": "d.channel",
+}
+
+
+@dataclass(frozen=True)
+class OfficialRef:
+    """An official as a list filter offers them."""
+
+    id: int
+    name: str
 
 
 def fts_query(text_: str) -> str:
@@ -45,34 +73,25 @@ class DossierQueryService:
         self._clock = clock
 
     def find(self, q: DossierQuery) -> list[DossierPublic]:
-        """Newest first; full-text search when there is text, else filters only."""
-        where: list[str] = []
-        params: dict[str, object] = {"limit": q.limit}
-        if q.day is not None:
-            start = datetime.combine(q.day, time(0), VN_TZ)
-            where.append("d.received_at >= :d0 AND d.received_at < :d1")
-            params |= {"d0": to_db(start), "d1": to_db(start + timedelta(days=1))}
-        if q.status is not None:
-            where.append("d.status = :st")
-            params["st"] = int(q.status)
-        if q.overdue_only:
-            where.append("d.status IN (1, 2, 4, 5, 6) AND d.due_at < :now")
-            params["now"] = to_db(self._clock.now())
+        """Newest first (or by `q.sort`); full-text search when there is text, else filters."""
+        where, params = self._filters(q)
+        params |= {"limit": q.limit, "offset": q.offset}
         match = fts_query(q.text) if q.text.strip() else ""
-        if match and not where:
+        order = "d.id DESC"
+        if q.sort in SORT_COLUMNS:
+            order = f"{SORT_COLUMNS[q.sort]} {'DESC' if q.descending else 'ASC'}, d.id DESC"
+        if match and not where and not q.sort and not q.offset:
             # FTS5 walks its doclist backwards for ORDER BY rowid DESC and stops at the LIMIT,
             # so even a common surname over a million dossiers answers at once.
             sql = ("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m "
                    "ORDER BY rowid DESC LIMIT :limit")
             params["m"] = match
-        elif match:
-            sql = ("SELECT d.id FROM dossier d WHERE d.id IN (SELECT rowid FROM dossier_fts "
-                   f"WHERE dossier_fts MATCH :m) AND {' AND '.join(where)} "
-                   "ORDER BY d.id DESC LIMIT :limit")
-            params["m"] = match
         else:
+            if match:
+                where.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m)")
+                params["m"] = match
             cond = f"WHERE {' AND '.join(where)}" if where else ""
-            sql = f"SELECT d.id FROM dossier d {cond} ORDER BY d.id DESC LIMIT :limit"
+            sql = f"SELECT d.id FROM dossier d {cond} ORDER BY {order} LIMIT :limit OFFSET :offset"
         with read_session(self._engine) as s:
             ids = [r[0] for r in s.execute(text(sql), params)]
             if not ids:
@@ -80,6 +99,68 @@ class DossierQueryService:
             rows = s.exec(select(Dossier).where(Dossier.id.in_(ids))).all()  # type: ignore[union-attr]
             by_id = {r.id: r for r in rows}
             return [dossier_public(by_id[i]) for i in ids if i in by_id]
+
+    def count_matching(self, q: DossierQuery) -> int:
+        """How many dossiers match the query's text and filters (whatever its limit)."""
+        where, params = self._filters(q)
+        match = fts_query(q.text) if q.text.strip() else ""
+        if match:
+            where.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :m)")
+            params["m"] = match
+        cond = f"WHERE {' AND '.join(where)}" if where else ""
+        with read_session(self._engine) as s:
+            return int(s.execute(text(f"SELECT COUNT(*) FROM dossier d {cond}"), params)
+                       .scalar_one())
+
+    def _filters(self, q: DossierQuery) -> tuple[list[str], dict[str, object]]:
+        where: list[str] = []
+        params: dict[str, object] = {}
+        first, last = q.received_from, q.received_to
+        if q.day is not None:
+            first = last = q.day
+        if first is not None:
+            where.append("d.received_at >= :d0")
+            params["d0"] = to_db(datetime.combine(first, time(0), VN_TZ))
+        if last is not None:
+            where.append("d.received_at < :d1")
+            params["d1"] = to_db(datetime.combine(last + timedelta(days=1), time(0), VN_TZ))
+        if q.status is not None:
+            where.append("d.status = :st")
+            params["st"] = int(q.status)
+        if q.overdue_only:
+            where.append("d.status IN (1, 2, 4, 5, 6) AND d.due_at < :now")
+            params["now"] = to_db(self._clock.now())
+        if q.procedure_code:
+            where.append("d.procedure_code = :pc")
+            params["pc"] = q.procedure_code
+        if q.official_id is not None:
+            where.append("d.official_id = :oid")
+            params["oid"] = q.official_id
+        return where, params
+
+    def officials(self) -> list[OfficialRef]:
+        """The officials who received dossiers here, for the list's filter."""
+        sql = ("SELECT DISTINCT official_id, official_name FROM dossier "
+               "WHERE official_id IS NOT NULL ORDER BY official_name")
+        with read_session(self._engine) as s:
+            return [OfficialRef(int(r[0]), str(r[1])) for r in s.execute(text(sql))]
+
+    def procedure_usage(self, *, since: date) -> dict[str, int]:
+        """Dossiers per procedure code received at the counter since a local day."""
+        sql = ("SELECT procedure_code, COUNT(*) FROM dossier WHERE received_at >= :d0 "
+               "AND channel != 2 GROUP BY procedure_code")
+        d0 = to_db(datetime.combine(since, time(0), VN_TZ))
+        with read_session(self._engine) as s:
+            return {str(r[0]): int(r[1]) for r in s.execute(text(sql), {"d0": d0})}
+
+    def recent_same(self, id_number: str, procedure_code: str, *, since: date) -> list[str]:
+        """Codes of dossiers of this ID number and procedure received since a local day."""
+        sql = ("SELECT code FROM dossier WHERE id_number = :n AND procedure_code = :p "
+               "AND received_at >= :d0 ORDER BY id DESC LIMIT 5")
+        params = {"n": id_number.strip(), "p": procedure_code,
+                  "d0": to_db(datetime.combine(since, time(0), VN_TZ))}
+        with read_session(self._engine) as s:
+            return [str(r[0]) for r in s.execute(text(sql), params)]
 
     def today(self) -> list[DossierPublic]:
         """Dossiers received today at this office."""

@@ -256,6 +256,8 @@ class IntakeService:
                 original_due_at=to_db(due),
                 result_delivery=req.result_delivery,
                 fee_amount=fee,
+                fee_pages=max(1, req.fee_pages),
+                fee_copies=max(1, req.fee_copies),
                 ledger_book=ward.ledger_book,
                 ledger_line=_next_ledger_line(s, ward.ledger_book, day.year),
                 official_id=official.id,

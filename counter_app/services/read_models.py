@@ -58,6 +58,8 @@ class DossierPublic:
     paused_since: datetime | None = None  # the clock is stopped (a supplement is awaited)
     extensions: int = 0
     holder: str = ""  # "" = at the reception counter
+    fee_pages: int = 1
+    fee_copies: int = 1
 
     def is_overdue(self, now: datetime) -> bool:
         """Still open and past its due time."""
@@ -112,4 +114,6 @@ def dossier_public(d: Dossier, components: list[DossierComponent] | None = None)
         paused_since=from_db(d.paused_since) if d.paused_since else None,
         extensions=d.extensions,
         holder=d.holder,
+        fee_pages=d.fee_pages,
+        fee_copies=d.fee_copies,
     )

@@ -10,6 +10,8 @@ from counter_app.domain.fees import format_vnd
 from counter_app.services.accounts import AccountService, WardPublic
 from counter_app.services.dossiers import DossierQueryService
 from counter_app.services.read_models import DossierPublic
+from counter_app.services.ward_settings import two_copies
+from db.engine import read_session
 from printing.model import AgencyHeader, ComponentLine, ReceiptData, SlipData
 
 DELIVERY_TEXT = {
@@ -23,11 +25,26 @@ def lookup_url(base: str, code: str, token: str) -> str:
     return f"{base}{quote(code, safe='.-')}?t={quote(token, safe='')}"
 
 
+def fee_text(d: DossierPublic) -> str:
+    """The receipt's fee line: amount, then the pages and copies it was counted for."""
+    if not d.fee_amount:
+        return ""
+    counts = []
+    if d.fee_pages > 1:
+        counts.append(f"{d.fee_pages} trang/bản")
+    if d.fee_copies > 1:
+        counts.append(f"{d.fee_copies} bản")
+    return format_vnd(d.fee_amount) + (f" ({', '.join(counts)})" if counts else "")
+
+
 def _header(w: WardPublic) -> AgencyHeader:
     return AgencyHeader(agency_name=w.agency_name, unit_name=w.unit_name, place_name=w.place_name)
 
 
-def receipt_data(ward: WardPublic, d: DossierPublic) -> ReceiptData:
+COPY_LABELS = ("Bản giao người nộp hồ sơ", "Bản lưu hồ sơ")
+
+
+def receipt_data(ward: WardPublic, d: DossierPublic, *, two_copies: bool = False) -> ReceiptData:
     """Form 01 data for a dossier."""
     return ReceiptData(
         header=_header(ward),
@@ -52,7 +69,8 @@ def receipt_data(ward: WardPublic, d: DossierPublic) -> ReceiptData:
         ledger_line=d.ledger_line,
         official_name=d.official_name,
         lookup_url=lookup_url(ward.lookup_url_base, d.code, d.verify_token),
-        fee_text=format_vnd(d.fee_amount) if d.fee_amount else "",
+        fee_text=fee_text(d),
+        copy_labels=COPY_LABELS if two_copies else (),
     )
 
 
@@ -83,7 +101,9 @@ class ReceiptService:
 
     def receipt(self, code: str) -> ReceiptData:
         """Form 01 data of a stored dossier."""
-        return receipt_data(self._accounts.ward(), self._dossiers.get(code))
+        with read_session(self._engine) as s:
+            copies = two_copies(s)
+        return receipt_data(self._accounts.ward(), self._dossiers.get(code), two_copies=copies)
 
     def slip(self, code: str) -> SlipData:
         """Appointment slip data of a stored dossier."""

@@ -13,6 +13,7 @@ kept and listed for attention (re-enrol with ``--replace OLD_ID`` to deliver the
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from counter_app.sync.lock import SyncBusy, SyncLock
 from counter_app.sync.protocol import EnrolRequest, EnrolResponse
 from db.engine import unit_of_work
 from db.models import Counter, DeviceState, SyncState, WardProfile
+
+log = logging.getLogger(__name__)
 
 APP_VERSION = "0.1.0"
 
@@ -89,9 +92,14 @@ def request_enrolment(server_url: str, code: str, device_name: str, *,
                }.get(exc.error, f"Máy chủ từ chối đăng ký ({exc.error}).")
         raise EnrolFailed(msg) from None
     except OutcomeUnknown as exc:
-        raise EnrolFailed(f"Không kết nối được máy chủ {server_url}: {exc}") from None
-    except Exception as exc:  # bad URL etc.
-        raise EnrolFailed(f"Không đăng ký được: {exc}") from None
+        log.warning("enrolment: %s unreachable: %s", server_url, exc)
+        raise EnrolFailed(f"Không kết nối được máy chủ {server_url}. Kiểm tra địa chỉ máy chủ "
+                          "và đường mạng rồi thử lại.") from None
+    except Exception as exc:  # bad URL, a reply of the wrong shape (pydantic), …
+        # The library's own text (errno, pydantic) goes to the log, not to the official.
+        log.warning("enrolment failed: %r", exc)
+        raise EnrolFailed("Không đăng ký được: địa chỉ máy chủ hoặc mã đăng ký không hợp lệ, "
+                          "hoặc máy chủ trả lời không đúng dạng.") from None
     finally:
         client.close()
 

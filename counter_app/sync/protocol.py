@@ -329,6 +329,8 @@ class DossierRecord(DossierBase):
     finished_at: Instant | None = None  # type: ignore[assignment]
     returned_at: Instant | None = None  # type: ignore[assignment]
     fee_amount: int = Field(default=0, ge=0, le=MAX_MONEY, strict=True)
+    fee_pages: int = Field(default=1, ge=1, le=MAX_COUNT, strict=True)
+    fee_copies: int = Field(default=1, ge=1, le=MAX_COUNT, strict=True)
     ledger_line: int = Field(default=0, ge=0, le=MAX_LINE, strict=True)
     counter_no: int = Field(default=0, ge=0, le=MAX_COUNT, strict=True)
     components: list[ComponentRecord] = Field(default_factory=list, max_length=MAX_COUNT)

@@ -11,12 +11,16 @@ from counter_app.domain.cccd import (
     PROVINCE_CODES,
     CccdDateInvalid,
     CccdFormatInvalid,
+    CccdGarbled,
     CccdMismatch,
     CccdNumberInvalid,
     CccdNumberProblem,
     CitizenId,
+    PersonNameInvalid,
     Sex,
     check_cccd_number,
+    check_person_name,
+    find_scan,
     mask_id,
     parse_cccd_qr,
     province_of,
@@ -139,8 +143,8 @@ def test_parse_reports_number_invalid() -> None:
         ("038501123456", date(2101, 6, 1), Sex.FEMALE),
         ("048600123456", date(2200, 6, 1), Sex.MALE),
         ("048799123456", date(2299, 6, 1), Sex.FEMALE),
-        ("001999123456", date(1899, 12, 31), Sex.FEMALE),
-        ("001898123456", date(1898, 12, 31), Sex.MALE),
+        ("001999123456", date(2399, 12, 31), Sex.FEMALE),
+        ("001800123456", date(2300, 1, 1), Sex.MALE),
     ],
 )
 def test_century_and_sex_digit(number: str, birth: date, sex: Sex) -> None:
@@ -195,3 +199,57 @@ def test_province_table() -> None:
 )
 def test_mask_id(number: str, masked: str) -> None:
     assert mask_id(number) == masked
+
+
+def test_century_digit_8_9_is_the_2300s_not_the_1800s() -> None:
+    with pytest.raises(CccdMismatch):
+        check_cccd_number("001898123456", birth_date=date(1898, 12, 31), sex=Sex.MALE)
+
+
+@pytest.mark.parametrize(
+    "garbled",
+    [
+        QR.replace("Nguyễn Văn A", "Nguyá»…n VÄƒn A"),  # UTF-8 read as Windows-1252
+        QR.replace("Nguyễn Văn A", "Nguy?n V?n A"),  # letters the layout could not type
+        QR.replace(ADDRESS, "Sá»‘ 1 phá»‘ HÃ ng Báº¡c"),
+    ],
+)
+def test_garbled_scan_asks_for_a_rescan(garbled: str) -> None:
+    with pytest.raises(CccdGarbled):
+        parse_cccd_qr(garbled)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Thôn Đông Khê, Xã Ứng Hòa, Hà Nội",
+        "Tổ 3, Phường Thụy Khuê, Quận Tây Hồ, Hà Nội",
+        "Ấp Mỹ Hưng, Xã Mỹ Thuận, Huyện Thủ Thừa, Long An",
+        "123/45 Nguyễn Thị Minh Khai, Phường Bến Nghé, TP Hồ Chí Minh",
+    ],
+)
+def test_real_vietnamese_is_not_taken_for_mojibake(address: str) -> None:
+    assert parse_cccd_qr(QR.replace(ADDRESS, address)).address == address
+
+
+def test_six_field_scan_is_flagged_incomplete() -> None:
+    six = QR.rsplit("|", 1)[0]
+    assert parse_cccd_qr(six).incomplete
+    assert not parse_cccd_qr(QR).incomplete
+
+
+def test_find_scan_recognises_a_scan_typed_into_any_field() -> None:
+    assert find_scan(QR) == ("", QR)
+    assert find_scan("Nguyễn " + QR + "\r\n") == ("Nguyễn", QR)
+    assert find_scan("Nguyễn Văn A") is None
+    assert find_scan("0912345678") is None
+
+
+@pytest.mark.parametrize("name", ["001090123456", "Nguyễn|Văn A", "Nguyễn Văn 2"])
+def test_a_name_never_holds_digits_or_pipes(name: str) -> None:
+    with pytest.raises(PersonNameInvalid):
+        check_person_name(name)
+
+
+def test_a_plain_name_passes() -> None:
+    check_person_name("Nguyễn Thị Ánh")

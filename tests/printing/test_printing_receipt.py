@@ -39,7 +39,7 @@ EXPECTED = (
     "Thời gian giải quyết hồ sơ theo quy định: 03 ngày làm việc",
     "Thời gian nhận hồ sơ: 08 giờ 15 phút, ngày 22/11/2026",
     "Thời gian trả kết quả giải quyết hồ sơ: 16 giờ 30 phút, ngày 25/11/2026",
-    "Đăng ký nhận kết quả tại: Tại Bộ phận tiếp nhận và trả kết quả",
+    "Đăng ký nhận kết quả tại: Bộ phận tiếp nhận và trả kết quả",
     "Phí, lệ phí: 10.000 đ",
     "Vào Sổ theo dõi hồ sơ, Quyển số: 03/2026 Số thứ tự: 1254",
     "NGƯỜI NỘP HỒ SƠ (Ký và ghi rõ họ tên) Nguyễn Thị Hồng Nhung",
@@ -52,6 +52,7 @@ def test_every_field_is_printed_in_vietnamese(page: PageName) -> None:
     text = all_text(render_receipt(receipt(), page=page))
     missing = [s for s in EXPECTED if s not in text]
     assert missing == []
+    assert "tại: Tại" not in text  # issue 11: no repeated words
 
 
 @pytest.mark.parametrize("page", ["a4", "a5"])
@@ -139,3 +140,13 @@ def test_long_component_list_flows_to_second_page_with_header_repeated(page: Pag
 def test_unknown_page_size_is_refused() -> None:
     with pytest.raises(ValueError):
         render_receipt(receipt(), page="letter")  # type: ignore[arg-type]
+
+
+def test_two_copies_print_form_01_twice_labelled() -> None:
+    labels = ("Bản giao người nộp hồ sơ", "Bản lưu hồ sơ")
+    pdf = render_receipt(receipt(copy_labels=labels))
+    pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2
+    for label, page in zip(labels, pages, strict=True):
+        assert label in page
+        assert CODE in page

@@ -41,7 +41,7 @@ def main() -> int:
     """Build a demo store, open the main window, fill the form, grab both tabs."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_style(app)
-    clock = FixedClock(vn_datetime(2026, 11, 24, 9, 40))
+    clock = FixedClock(vn_datetime(2026, 11, 25, 9, 40))  # a Wednesday morning
     with tempfile.TemporaryDirectory() as tmp:
         svc = open_services(Path(tmp) / "c.db", clock)
         ensure_demo_ward(svc.engine, clock)
@@ -60,11 +60,14 @@ def main() -> int:
         proc = svc.catalogue.in_force("2.000815", on=clock.now().date())
         view.picker.choose(proc.id)
         view.checklist.set_counts(1, 0, 0, 3)
+        view.checklist.tick_required()  # F2: the official checked the required papers
+        view.pages_spin.setValue(2)
+        view.copies_spin.setValue(3)
         view.phone_edit.setText("0912 345 678")
         view.email_edit.setText("nhung.nth@example.vn")
         view.note_edit.setText("Chứng thực 03 bản sao giấy khai sinh")
-        view.show_banner("Đã tiếp nhận hồ sơ 000.00.12.H26-261124-0007 — hẹn trả 17 giờ 00 phút,"
-                         " ngày 24/11/2026")
+        view.show_banner("Đã tiếp nhận hồ sơ 000.00.12.H26-261125-0007 — hẹn trả 17 giờ 00 phút,"
+                         " ngày 25/11/2026")
         view.focus_scan()
         app.processEvents()
         docs = ROOT / "docs"

@@ -107,7 +107,8 @@ def test_non_admin_sees_only_printers(open_for, official) -> None:  # type: igno
 
 def test_admin_sees_every_tab(open_for, admin) -> None:  # type: ignore[no-untyped-def]
     p = open_for(admin)
-    assert p.dialog.tab_titles() == ["Máy in", "Danh mục thủ tục", "Lịch làm việc", "Cán bộ"]
+    assert p.dialog.tab_titles() == ["Máy in", "Danh mục thủ tục", "Lịch làm việc", "Cán bộ",
+                                     "Đơn vị và quầy"]
 
 
 def test_printer_settings_saved_per_pc(qtbot, open_for, official, qsettings) -> None:  # type: ignore[no-untyped-def]
@@ -375,5 +376,5 @@ def test_open_settings_wiring_call(qtbot, ui_services, runner, admin) -> None:  
     ):  # the tabs' reads finish before the store closes
         dialog = open_settings(None, ui_services, runner, admin, PrintSettings())
     qtbot.addWidget(dialog)
-    assert dialog.isVisible() and len(dialog.tab_titles()) == 4
+    assert dialog.isVisible() and len(dialog.tab_titles()) == 5
     assert dialog.findChildren(CatalogueView)[0].procedures.rowCount() > 0

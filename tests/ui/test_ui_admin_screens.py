@@ -53,9 +53,10 @@ def test_every_tab_renders(qtbot, ui_services, runner, tmp_path) -> None:  # typ
     qtbot.addWidget(p.dialog)
     p.dialog.resize(1080, 720)
     p.dialog.show()
-    assert p.catalogue and p.calendar and p.officials
+    assert p.catalogue and p.calendar and p.officials and p.ward
+    ui_services.queue.ensure_defaults()  # the ward tab lists the queue's services
     with qtbot.waitSignals(
-        [p.catalogue.loaded, p.calendar.loaded, p.officials.loaded], timeout=WAIT
+        [p.catalogue.loaded, p.calendar.loaded, p.officials.loaded, p.ward.loaded], timeout=WAIT
     ):
         p.start()
     csv_path = tmp_path / "danh-muc.csv"

@@ -65,7 +65,7 @@ def test_receive_end_to_end(qtbot, intake, ui_services, ui_clock, output, tmp_pa
     scan(qtbot, view, QR_NHUNG)
     assert view.name_edit.text() == "Nguyễn Thị Hồng Nhung"
     assert view.id_edit.text() == "001190012345"
-    assert view.birth_edit.date().toPython() == date(1990, 3, 15)
+    assert view.birth_edit.value() == date(1990, 3, 15)
     assert view.sex_combo.currentText() == "Nữ"
     assert view.address_edit.text() == "Số 12 ngõ 34 Thụy Khuê, phường Thụy Khuê, Hà Nội"
     assert view.error_text("scan") == ""
@@ -76,6 +76,7 @@ def test_receive_end_to_end(qtbot, intake, ui_services, ui_clock, output, tmp_pa
     assert view.time_label.text() == proc.processing_time_text
     assert len(view.checklist.rows()) == len(proc.components)
     view.checklist.count_box(0, 2).setValue(3)  # three photocopies of the first paper
+    qtbot.keyClick(view.picker, Qt.Key.Key_F2)  # the official checked the required papers
     view.phone_edit.setText("0912 345 678")
 
     with qtbot.waitSignal(presenter.receipt_ready, timeout=10_000) as ready:
@@ -127,6 +128,7 @@ def test_invalid_id_number_saves_and_prints_nothing(qtbot, intake, ui_services, 
     scan(qtbot, view, QR_NHUNG)
     view.id_edit.setText("001290012345")  # G=2: a man born in the 2000s, not this woman
     pick(qtbot, view, "chung thuc ban sao", PROCEDURE)
+    view.checklist.tick_required()
     before = ui_services.dossiers.count()
     with qtbot.waitSignal(presenter.receive_failed, timeout=10_000) as failed:
         qtbot.keyClick(view.name_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

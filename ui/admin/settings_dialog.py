@@ -18,11 +18,13 @@ from counter_app.domain.calendar import to_vn
 from counter_app.services.accounts import OfficialPublic
 from counter_app.services.admin import AdminService
 from counter_app.services.context import AppServices
+from counter_app.services.ward_settings import WardSettingsService
 from ui.admin.calendar_presenter import CalendarPresenter
 from ui.admin.calendar_view import CalendarView
 from ui.admin.catalogue import CataloguePresenter, CatalogueView
 from ui.admin.officials import OfficialsPresenter, OfficialsView
 from ui.admin.printers import PrintersPresenter, PrintersView
+from ui.admin.ward import WardSettingsPresenter, WardSettingsView
 from ui.printing import PdfPrinter, PrintSettings
 from ui.tasks import TaskRunner
 
@@ -31,6 +33,7 @@ TAB_TITLES = {
     "catalogue": "Danh mục thủ tục",
     "calendar": "Lịch làm việc",
     "officials": "Cán bộ",
+    "ward": "Đơn vị và quầy",
 }
 
 
@@ -95,6 +98,7 @@ class SettingsPresenters(QObject):
         self.catalogue: CataloguePresenter | None = None
         self.calendar: CalendarPresenter | None = None
         self.officials: OfficialsPresenter | None = None
+        self.ward: WardSettingsPresenter | None = None
         tabs: dict[str, QWidget] = {}
         if official.is_admin:
             admin = AdminService(services.engine, services.clock)
@@ -114,10 +118,15 @@ class SettingsPresenters(QObject):
             self.officials = OfficialsPresenter(
                 OfficialsView(), services.accounts, admin, runner, official, self
             )
+            self.ward = WardSettingsPresenter(
+                WardSettingsView(), WardSettingsService(services.engine, services.clock),
+                services.queue, runner, official, self
+            )
             tabs = {
                 "catalogue": self.catalogue.view,
                 "calendar": self.calendar.view,
                 "officials": self.officials.view,
+                "ward": self.ward.view,
             }
         self.dialog = SettingsDialog(self.printers.view, tabs, dialog_parent)
         self.setParent(self.dialog)  # the presenters live as long as the dialog
@@ -125,7 +134,7 @@ class SettingsPresenters(QObject):
 
     def start(self) -> None:
         """Read what the administrator's tabs show (on the DB thread)."""
-        for presenter in (self.catalogue, self.calendar, self.officials):
+        for presenter in (self.ward, self.catalogue, self.calendar, self.officials):
             if presenter is not None:
                 presenter.refresh()
 

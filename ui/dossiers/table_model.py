@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from counter_app.domain.cccd import mask_id
@@ -27,6 +33,15 @@ class DossierTableModel(QAbstractTableModel):
     HEADERS = ("Mã hồ sơ", "Người nộp", "Số CCCD", "Thủ tục", "Trạng thái", "Ngày nhận",
                "Hẹn trả", "Kênh")
     CODE, APPLICANT, ID_NUMBER, PROCEDURE, STATUS, RECEIVED, DUE, CHANNEL = range(8)
+    # The service's sort key per column (DossierQuery.sort): sorting happens in the query,
+    # so it covers every matching dossier, not only the page fetched so far.
+    SORT_KEYS = ("code", "applicant", "id_number", "procedure", "status", "received", "due",
+                 "channel")
+
+    fetch_more_requested = Signal()
+    """The view scrolled to the end and more rows match: fetch the next page."""
+    sort_requested = Signal(str, bool)
+    """A header was clicked: (sort key, descending); the presenter queries again."""
 
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -34,14 +49,49 @@ class DossierTableModel(QAbstractTableModel):
         self._overdue: list[bool] = []
         self._bold = QFont()
         self._bold.setBold(True)
+        self._more = False
+        self._fetching = False
+        self.sort_key = ""
+        self.descending = False
 
-    def set_rows(self, rows: list[DossierPublic], now: datetime | None = None) -> None:
-        """Replace the rows; overdue flags are computed once here, against ``now``."""
+    def set_rows(self, rows: list[DossierPublic], now: datetime | None = None, *,
+                 more: bool = False) -> None:
+        """Replace the rows; overdue flags are computed once here, against ``now``.
+
+        ``more``: further rows match; the view asks for them (fetchMore) when scrolled down.
+        """
         now = now or datetime.now(UTC)
         self.beginResetModel()
         self._rows = list(rows)
         self._overdue = [d.is_overdue(now) for d in self._rows]
+        self._more, self._fetching = more, False
         self.endResetModel()
+
+    def append_rows(self, rows: list[DossierPublic], now: datetime, *, more: bool) -> None:
+        """Add the next page at the end."""
+        self._more, self._fetching = more, False
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._overdue.extend(d.is_overdue(now) for d in rows)
+        self.endInsertRows()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._fetching
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self.fetch_more_requested.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.SORT_KEYS):
+            return
+        self.sort_key = self.SORT_KEYS[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.sort_requested.emit(self.sort_key, self.descending)
 
     def dossier(self, row: int) -> DossierPublic:
         """The read model shown on a row."""

@@ -39,7 +39,7 @@ class ComponentChecklist(QScrollArea):
         self.set_components([])
 
     def set_components(self, rows: list[ComponentRow]) -> None:
-        """Rebuild the checklist: required rows ticked, counts from the catalogue."""
+        """Rebuild the checklist: nothing ticked (the official ticks what they checked)."""
         inner = QWidget()
         inner.setObjectName("componentChecklist")
         grid = QGridLayout(inner)
@@ -66,7 +66,7 @@ class ComponentChecklist(QScrollArea):
     def _add_row(self, grid: QGridLayout, i: int, row: ComponentRow
                  ) -> tuple[ComponentRow, QCheckBox, QSpinBox, QSpinBox, QSpinBox]:
         box = QCheckBox()
-        box.setChecked(row.required)
+        box.setChecked(False)  # ticked only once the official has seen the paper
         box.setAccessibleName(row.name)
         label = QLabel(row.name + (" <span style='color:#c62828'>*</span>" if row.required else ""))
         label.setTextFormat(Qt.TextFormat.RichText)
@@ -112,6 +112,12 @@ class ComponentChecklist(QScrollArea):
     def focus_widgets(self) -> list[QWidget]:
         """Row by row: checkbox, then the three counts (for the form's tab order)."""
         return [w for _, box, o, c, p in self._rows for w in (box, o, c, p)]
+
+    def tick_required(self) -> None:
+        """Tick every required row: the official has checked those papers were handed in."""
+        for row, box, *_counts in self._rows:
+            if row.required:
+                box.setChecked(True)
 
     def checkbox(self, index: int) -> QCheckBox:
         """The tick box of a row."""

@@ -17,24 +17,58 @@ from counter_app.domain.text import fold
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # folded name
+CODE_ROLE = Qt.ItemDataRole.UserRole + 4
+USES_ROLE = Qt.ItemDataRole.UserRole + 5  # dossiers of this procedure lately at this counter
+
+
+def match_rank(tokens: list[str], name: str, code: str) -> int:
+    """How well the typed words name a procedure: 0 exact … 4 words found anywhere."""
+    phrase = " ".join(tokens)
+    if not phrase:
+        return 4
+    if phrase in (name, code.lower()):
+        return 0
+    if name.startswith(phrase) or code.lower().startswith(phrase):
+        return 1
+    if f" {phrase}" in f" {name}":
+        return 2
+    if set(tokens) <= set(name.split()):
+        return 3
+    return 4
 
 
 class FoldFilterProxy(QSortFilterProxyModel):
-    """Keeps rows whose folded key contains every folded word typed ("chung thuc ban sao")."""
+    """Keeps rows whose folded key contains every folded word typed ("chung thuc ban sao").
+
+    Sorted best match first (exact name or code, then the phrase, then all words), then the
+    procedures this counter receives most, then catalogue order.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tokens: list[str] = []
+        self.setDynamicSortFilter(True)
+        self.sort(0)
 
     def set_query(self, text: str) -> None:
         """Filter by the words of ``text``, ignoring case and diacritics."""
         self.beginFilterChange()
         self._tokens = fold(text).split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()  # the ranks depend on the words: sort again
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         key = self.sourceModel().index(row, 0, parent).data(KEY_ROLE) or ""
         return all(t in key for t in self._tokens)
+
+    def _sort_key(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int, int, int]:
+        rank = match_rank(self._tokens, index.data(NAME_ROLE) or "", index.data(CODE_ROLE) or "")
+        return rank, -int(index.data(USES_ROLE) or 0), index.row()
+
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
+                 right: QModelIndex | QPersistentModelIndex) -> bool:
+        return self._sort_key(left) < self._sort_key(right)
 
 
 class ProcedurePicker(QLineEdit):
@@ -59,6 +93,7 @@ class ProcedurePicker(QLineEdit):
         self.completer_.activated[QModelIndex].connect(self._on_completer_activated)
         self.returnPressed.connect(self._on_self_return_pressed)
         self._chosen: int | None = None
+        self._uses: dict[str, int] = {}
 
     def set_procedures(self, rows: list[tuple[int, str, str, str]]) -> None:
         """Replace the list: (id, code, name, field name) per procedure."""
@@ -67,8 +102,19 @@ class ProcedurePicker(QLineEdit):
             item = QStandardItem(f"{name}  ({code})")
             item.setData(pid, ID_ROLE)
             item.setData(fold(f"{code} {name} {field_name}"), KEY_ROLE)
+            item.setData(fold(name), NAME_ROLE)
+            item.setData(code, CODE_ROLE)
+            item.setData(self._uses.get(code, 0), USES_ROLE)
             item.setToolTip(f"{code} — {name}\nLĩnh vực: {field_name}")
             self._model.appendRow(item)
+
+    def set_usage(self, uses: dict[str, int]) -> None:
+        """How many dossiers of each procedure code this counter received lately."""
+        self._uses = dict(uses)
+        for row in range(self._model.rowCount()):
+            item = self._model.item(row)
+            item.setData(uses.get(item.data(CODE_ROLE), 0), USES_ROLE)
+        self.proxy.invalidate()
 
     def chosen_id(self) -> int | None:
         """The procedure picked, or None while the text does not name one."""

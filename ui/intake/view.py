@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -26,40 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.intake.birth_date import BirthDateEdit
 from ui.intake.components import ComponentChecklist, ComponentRow
+from ui.intake.form import FeeCounts, IntakeForm, ProcedureInfo
 from ui.intake.procedure_picker import ProcedurePicker
+from ui.intake.scan_catcher import ScanCatcher
 from ui.style import set_error_state
-
-EMPTY_DATE = QDate(1900, 1, 1)  # shown as blank: the QDateEdit's "no date" value
-
-
-@dataclass(frozen=True)
-class IntakeForm:
-    """What the official entered, as plain values (the presenter builds the request)."""
-
-    procedure_id: int | None
-    applicant_name: str
-    id_number: str
-    birth_date: date | None
-    sex: str
-    address: str
-    phone: str
-    email: str
-    components: tuple[ComponentRow, ...]
-    sets_count: int
-    channel: str  # "direct" | "post"
-    result_delivery: str  # "counter" | "post"
-    note: str
-
-
-@dataclass(frozen=True)
-class ProcedureInfo:
-    """What the form shows about the chosen procedure."""
-
-    field_name: str
-    processing_time_text: str
-    fee_text: str
-    full_name: str = ""
 
 
 class IntakeView(QWidget):
@@ -83,14 +53,9 @@ class IntakeView(QWidget):
         self.scan_edit = QLineEdit(objectName="scanField")
         self.scan_edit.setPlaceholderText("Đưa mã QR trên thẻ CCCD vào máy quét…")
         self.name_edit = QLineEdit()
-        self.id_edit = QLineEdit()
-        self.id_edit.setMaxLength(12)
+        self.id_edit = QLineEdit()  # no length limit: a scan typed here must arrive whole
         self.id_edit.setPlaceholderText("12 chữ số")
-        self.birth_edit = QDateEdit()
-        self.birth_edit.setDisplayFormat("dd/MM/yyyy")
-        self.birth_edit.setMinimumDate(EMPTY_DATE)
-        self.birth_edit.setSpecialValueText(" ")
-        self.birth_edit.setDate(EMPTY_DATE)
+        self.birth_edit = BirthDateEdit()
         self.sex_combo = QComboBox()
         self.sex_combo.addItems(["", "Nam", "Nữ"])
         self.address_edit = QLineEdit()
@@ -121,6 +86,14 @@ class IntakeView(QWidget):
             lab.setProperty("role", "info")
             lab.setWordWrap(True)
         self.checklist = ComponentChecklist()
+        self.tick_button = QPushButton(self.tr("Đã kiểm tra đủ giấy tờ bắt buộc (F2)"))
+        self.fee_counts = FeeCounts()
+        self.pages_spin, self.copies_spin = self.fee_counts.pages_spin, self.fee_counts.copies_spin
+        self.warning_label = QLabel(objectName="intakeWarning")
+        self.warning_label.setProperty("role", "error")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.hide()
+        self.scan_catcher = ScanCatcher(self)
         self.banner = QLabel(objectName="banner")
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -139,6 +112,10 @@ class IntakeView(QWidget):
         comp_layout = QVBoxLayout(comp_box)
         comp_layout.addWidget(self.checklist, 1)
         comp_layout.addWidget(self._error_label("components", self.checklist))
+        tick_row = QHBoxLayout()
+        tick_row.addStretch(1)
+        tick_row.addWidget(self.tick_button)
+        comp_layout.addLayout(tick_row)
         right.addWidget(comp_box, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 5)
@@ -150,6 +127,7 @@ class IntakeView(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 8, 12, 10)
         root.addLayout(columns, 1)
+        root.addWidget(self.warning_label)
         root.addLayout(actions)
         self._set_tab_order()
 
@@ -231,13 +209,15 @@ class IntakeView(QWidget):
         form.addRow("Lĩnh vực", self.field_label)
         form.addRow("Thời hạn giải quyết", self.time_label)
         form.addRow("Lệ phí", self.fee_label)
+        form.addRow("", self.fee_counts)
         return box
 
     def _set_tab_order(self) -> None:
         chain = [self.scan_edit, self.name_edit, self.id_edit, self.birth_edit, self.sex_combo,
                  self.address_edit, self.phone_edit, self.email_edit, self.sets_spin,
                  self.direct_radio, self.deliver_counter_radio, self.note_edit, self.picker,
-                 *self.checklist.focus_widgets(), self.receive_button, self.clear_button]
+                 self.pages_spin, self.copies_spin, *self.checklist.focus_widgets(),
+                 self.tick_button, self.receive_button, self.clear_button]
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
 
@@ -253,6 +233,25 @@ class IntakeView(QWidget):
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.activated.connect(self._on_clear_button_clicked)
+        tick = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
+        tick.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        tick.activated.connect(self.checklist.tick_required)
+        self.tick_button.clicked.connect(self.checklist.tick_required)
+        self.scan_catcher.scanned.connect(self.scan_submitted)
+        self.scan_catcher.watch(*self._scan_watched())
+        for edit in (self.name_edit, self.id_edit, self.birth_edit, self.address_edit,
+                     self.phone_edit, self.email_edit, self.note_edit, self.picker):
+            edit.textEdited.connect(self._on_any_text_edited)
+        self.scan_submitted.connect(self._on_any_text_edited)
+        self.birth_edit.date_invalid.connect(self._on_birth_edit_date_invalid)
+
+    def _scan_watched(self) -> list[QWidget]:
+        """Every field a scanner could type into, except the scan field itself."""
+        return [self.name_edit, self.id_edit, self.birth_edit, self.address_edit,
+                self.phone_edit, self.email_edit, self.note_edit, self.picker, self.sex_combo,
+                self.sets_spin, self.direct_radio, self.post_radio, self.deliver_counter_radio,
+                self.deliver_post_radio, self.pages_spin, self.copies_spin, self.tick_button,
+                self.receive_button, self.clear_button]
 
     # --- intent ---------------------------------------------------------------------------
     @Slot()
@@ -262,8 +261,31 @@ class IntakeView(QWidget):
             self.scan_submitted.emit(text)
 
     @Slot()
+    def _on_any_text_edited(self) -> None:
+        # The next intake has started: the previous one's success line is old news.
+        if self.banner.property("kind") == "success":
+            self.banner.hide()
+
+    @Slot(bool)
+    def _on_birth_edit_date_invalid(self, invalid: bool) -> None:
+        self.set_field_error("birth_date", self.tr("Ngày sinh phải có dạng ngày/tháng/năm, "
+                                                   "ví dụ 15/03/1990 hoặc 15031990.")
+                             if invalid else "")
+
+    def is_empty(self) -> bool:
+        """Nothing typed, scanned or picked: clearing would lose nothing."""
+        edits = (self.scan_edit, self.name_edit, self.id_edit, self.birth_edit,
+                 self.address_edit, self.phone_edit, self.email_edit, self.note_edit,
+                 self.picker)
+        return (not any(e.text().strip() for e in edits) and self.sex_combo.currentIndex() == 0
+                and not self.checklist.checked())
+
+    @Slot()
     def _on_clear_button_clicked(self) -> None:
         if self.picker.completer_.popup().isVisible():
+            return
+        if self.is_empty():
+            self.clear_requested.emit()
             return
         answer = QMessageBox.question(self, "Làm mới", "Xóa nội dung đang nhập để tiếp nhận hồ sơ mới?")
         if answer == QMessageBox.StandardButton.Yes:
@@ -272,17 +294,18 @@ class IntakeView(QWidget):
     # --- setters --------------------------------------------------------------------------
     def values(self) -> IntakeForm:
         """The form's current content."""
-        birth = self.birth_edit.date()
+        pages, copies = self.fee_counts.counts()
         return IntakeForm(
             procedure_id=self.picker.chosen_id(), applicant_name=self.name_edit.text(),
             id_number=self.id_edit.text(),
-            birth_date=None if birth == EMPTY_DATE else birth.toPython(),
+            birth_date=self.birth_edit.value(), birth_text=self.birth_edit.text(),
             sex=self.sex_combo.currentText(), address=self.address_edit.text(),
             phone=self.phone_edit.text(), email=self.email_edit.text(),
             components=tuple(self.checklist.checked()), sets_count=self.sets_spin.value(),
             channel="post" if self.post_radio.isChecked() else "direct",
             result_delivery="post" if self.deliver_post_radio.isChecked() else "counter",
             note=self.note_edit.text(),
+            fee_pages=pages, fee_copies=copies,
         )
 
     def fill_citizen(self, *, name: str, id_number: str, birth_date: date | None, sex: str,
@@ -290,7 +313,7 @@ class IntakeView(QWidget):
         """Put what the ID card's QR said into the applicant fields."""
         self.name_edit.setText(name)
         self.id_edit.setText(id_number)
-        self.birth_edit.setDate(QDate(birth_date) if birth_date else EMPTY_DATE)
+        self.birth_edit.set_value(birth_date)
         self.sex_combo.setCurrentText(sex)
         self.address_edit.setText(address)
         self.scan_edit.clear()
@@ -309,6 +332,7 @@ class IntakeView(QWidget):
         self.field_label.setText(info.field_name)
         self.time_label.setText(info.processing_time_text)
         self.fee_label.setText(info.fee_text)
+        self.fee_counts.show_for(pages=info.counts_pages, copies=info.counts_copies)
         self.checklist.set_components(components)
         self._set_tab_order()  # the new rows go right after the picker
         self.set_field_error("procedure", "")
@@ -351,6 +375,11 @@ class IntakeView(QWidget):
         self.banner.setText(text)
         self.banner.show()
 
+    def set_warnings(self, lines: list[str]) -> None:
+        """Warnings that do not stop the intake (same dossier lately, outside office hours)."""
+        self.warning_label.setText("\n".join(lines))
+        self.warning_label.setVisible(bool(lines))
+
     def set_busy(self, busy: bool) -> None:
         """Disable receiving while a dossier is being saved."""
         self.receive_button.setEnabled(not busy)
@@ -361,7 +390,7 @@ class IntakeView(QWidget):
         for edit in (self.scan_edit, self.name_edit, self.id_edit, self.address_edit,
                      self.phone_edit, self.email_edit, self.note_edit):
             edit.clear()
-        self.birth_edit.setDate(EMPTY_DATE)
+        self.birth_edit.clear()
         self.sex_combo.setCurrentIndex(0)
         self.sets_spin.setValue(1)
         self.direct_radio.setChecked(True)
@@ -370,6 +399,8 @@ class IntakeView(QWidget):
         for lab in (self.field_label, self.time_label, self.fee_label):
             lab.setText("—")
         self.name_label.hide()
+        self.fee_counts.hide()
+        self.set_warnings([])
         self.checklist.set_components([])
         self.clear_errors()
         self.focus_scan()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.clock import local
 from counter_app.services.context import AppServices
-from counter_app.services.queue_models import BoardPublic
+from counter_app.services.queue_models import BoardPublic, CallPublic
 from ui.queue.speech import Announcer
 from ui.queue.watch import QueueWatch
 from ui.tasks import TaskRunner
@@ -33,6 +34,17 @@ def _label(text: str, size: int, *, bold: bool = False, color: str = TEXT,
     label.setStyleSheet(f"color: {color}; font-size: {size}px; "
                         f"font-weight: {'bold' if bold else 'normal'}; background: transparent;")
     return label
+
+
+def recent_once(calls: Sequence[CallPublic]) -> list[CallPublic]:
+    """Newest first, each ticket once: a recalled number moves up instead of showing twice."""
+    seen: set[str] = set()
+    out = []
+    for c in calls:
+        if c.ticket_uid not in seen:
+            seen.add(c.ticket_uid)
+            out.append(c)
+    return out
 
 
 class HallDisplayWindow(QWidget):
@@ -82,7 +94,7 @@ class HallDisplayWindow(QWidget):
     def set_board(self, board: BoardPublic) -> None:
         """Show a board: the newest call highlighted, older calls below it."""
         self.ward_label.setText(board.ward_name)
-        calls = list(board.calls)
+        calls = recent_once(board.calls)
         if calls:
             newest = calls[0]
             self.newest_number.setText(newest.number)
@@ -163,7 +175,8 @@ class DisplayPresenter(QObject):
             self._again = True
             return
         self._loading = True
-        task = self._runner.run_db(self._services.queue.board)
+        # Read more than the rows shown: recalls of one ticket collapse into one line.
+        task = self._runner.run_db(self._services.queue.board, ROWS * 4)
         task.succeeded.connect(self._on_board_succeeded)
         task.failed.connect(self._on_board_failed)
 

@@ -14,10 +14,12 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -31,6 +33,11 @@ from counter_app.services.queue_stats import HEADERS, QueueStats, StatRow, stats
 from ui.tasks import TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def header_lines(text: str) -> str:
+    """A header on two lines ("Chờ TB\n(phút)") so that columns stay narrow but whole."""
+    return text.replace(" (", "\n(")
 
 
 class StatsTableModel(QAbstractTableModel):
@@ -56,7 +63,7 @@ class StatsTableModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
                 and 0 <= section < len(HEADERS):
-            return HEADERS[section]
+            return header_lines(HEADERS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -78,6 +85,9 @@ class QueueStatsView(QWidget):
         super().__init__(parent)
         self.model = StatsTableModel(self)
         self.date_from, self.date_to = QDateEdit(calendarPopup=True), QDateEdit(calendarPopup=True)
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.dateChanged.connect(self._on_refresh_clicked)  # figures follow the dates
         refresh = QPushButton("Xem")
         refresh.clicked.connect(self._on_refresh_clicked)
         csv_button, xlsx_button = QPushButton("Xuất CSV…"), QPushButton("Xuất Excel…")
@@ -92,10 +102,18 @@ class QueueStatsView(QWidget):
         bar.addWidget(xlsx_button)
         self.table = QTableView()
         self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table.verticalHeader().setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._on_refresh_clicked()  # the tab opened: show today's figures, no "Xem" needed
 
     @Slot()
     def _on_refresh_clicked(self) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from counter_app.domain.clock import Clock, from_db, local
+from counter_app.services.accounts import OfficialPublic
 from counter_app.services.context import AppServices
 from counter_app.sync import store
 from counter_app.sync.client import SyncClient
@@ -27,7 +29,7 @@ from ui.sync.status_widget import SyncStatusWidget, SyncView
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-
+REFRESH_MS = 15_000  # how often the status bar re-reads the waiting events
 
 def _state_of(outcome: Outcome) -> str:
     return {Outcome.OK: "online", Outcome.OFFLINE: "offline",
@@ -38,8 +40,9 @@ def _state_of(outcome: Outcome) -> str:
 def build_view(pump: SyncPump, report: SyncReport | None) -> SyncView:
     """The widget's state from the store (and the last report); runs off the GUI thread."""
     st = store.load_state(pump.engine)
-    if st is None:
-        return SyncView(False, "not_enrolled", "Chưa đăng ký máy chủ")
+    if st is None:  # working without a server: the events still wait to be sent one day
+        return SyncView(False, "not_enrolled", "Chưa đăng ký máy chủ",
+                        store.counts(pump.engine)["pending"])
     c = store.counts(pump.engine, st.seq_offset)
     last = f"{local(from_db(st.last_success_at)):%H:%M %d/%m}" if st.last_success_at else ""
     skew = st.clock_skew_s
@@ -84,8 +87,12 @@ class SyncPresenter(QObject):
 
     def __init__(self, widget: SyncStatusWidget, services: AppServices, runner: TaskRunner,
                  data_dir: Path, *, clock: Clock | None = None,
-                 settings: SyncSettings | None = None, parent: QObject | None = None) -> None:
+                 settings: SyncSettings | None = None, official: OfficialPublic | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Enrolling binds this PC's data to a ward: administrators only (None: no login, CLI).
+        self._may_enrol = official is None or official.is_admin
+        widget.set_enrol_allowed(self._may_enrol)
         self.widget, self._services, self._runner = widget, services, runner
         self.pump = SyncPump(services.engine, data_dir, clock or services.clock,
                              settings or SyncSettings())
@@ -93,6 +100,10 @@ class SyncPresenter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
+        # Between passes (and with no server at all) the counts still move: intakes add events.
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._on_refresh_timeout)
         self._next = Next("run", 0.0)
         self._running = False
         self._stopped = True
@@ -108,14 +119,22 @@ class SyncPresenter(QObject):
     def start(self) -> None:
         """Begin: refresh the widget, then a first pass at once."""
         self._stopped = False
+        self._on_refresh_timeout()
+        self._refresh.start()
+        self._plan(Next("run", 0.5))
+
+    @Slot()
+    def _on_refresh_timeout(self) -> None:
+        if self._running:
+            return  # a pass in flight shows its own result
         task = self._runner.run_io(build_view, self.pump, None)
         task.succeeded.connect(self._on_view_succeeded)
-        self._plan(Next("run", 0.5))
 
     def stop(self) -> None:
         """No more passes (the one in flight finishes on its own)."""
         self._stopped = True
         self._timer.stop()
+        self._refresh.stop()
 
     @Slot()
     def sync_now(self) -> None:
@@ -190,7 +209,10 @@ class SyncPresenter(QObject):
 
     @Slot()
     def show_enrol(self) -> None:
-        """The enrolment dialog."""
+        """The enrolment dialog (administrators only)."""
+        if not self._may_enrol:
+            self.widget.label.setText(self.tr("Chỉ quản trị viên được đăng ký máy chủ."))
+            return
         dialog = EnrolDialog(self._server_url(), self.widget.window())
         dialog.enrol_requested.connect(self.enrol)
         self._dialog = dialog
@@ -199,6 +221,11 @@ class SyncPresenter(QObject):
     @Slot(str, str)
     def enrol(self, server_url: str, code: str) -> None:
         """Request on the I/O pool, then store on the database thread."""
+        problem = enrol_input_problem(server_url, code)
+        if problem:
+            if isinstance(self._dialog, EnrolDialog):
+                self._dialog.show_error(problem)
+            return
         self._enrol_url = server_url.strip().rstrip("/")
         task = self._runner.run_io(request_enrolment, self._enrol_url, code, "Quầy")
         task.succeeded.connect(self._on_request_succeeded)
@@ -220,10 +247,37 @@ class SyncPresenter(QObject):
 
     @Slot(object)
     def _on_enrol_failed(self, exc: BaseException) -> None:
-        text = exc.message_vi if isinstance(exc, EnrolFailed) else str(exc)
+        text = enrol_error_text(exc)
         if isinstance(self._dialog, EnrolDialog):
             self._dialog.show_error(text)
         log.warning("enrolment failed: %s", text)
+
+
+def enrol_input_problem(server_url: str, code: str) -> str:
+    """What is wrong with the dialog's input, in Vietnamese ("" if nothing)."""
+    try:
+        parts = urlsplit(server_url.strip())
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if host is None or parts.scheme not in ("https", "http"):
+        return _tr("Địa chỉ máy chủ phải có dạng https://ten-may-chu.example.vn")
+    if not 4 <= len(code.strip()) <= 64:
+        return _tr("Mã đăng ký gồm 4 đến 64 ký tự, ví dụ K7QM-2XPA-9RTD.")
+    return ""
+
+
+def enrol_error_text(exc: BaseException) -> str:
+    """A failed enrolment in Vietnamese; library and system texts only go to the log."""
+    if isinstance(exc, EnrolFailed):
+        return exc.message_vi
+    log.error("enrolment failed: %r", exc)
+    return _tr("Không lưu được kết quả đăng ký trên máy này. Hãy thử lại hoặc báo quản trị "
+               "(chi tiết trong nhật ký).")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SyncPresenter", text)
 
 
 def now_text(dt: datetime) -> str:

@@ -66,7 +66,7 @@ class SyncStatusWidget(QWidget):
         self.more.setText("⋯")
         self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.more)
-        menu.addAction("Đăng ký với máy chủ…", self.enrol_requested.emit)
+        self.enrol_action = menu.addAction("Đăng ký với máy chủ…", self.enrol_requested.emit)
         menu.addAction("Sự kiện cần xử lý…", self.attention_requested.emit)
         self.more.setMenu(menu)
         for w in (self.dot, self.label, self.pending, self.last, self.skew, self.waiting,
@@ -79,8 +79,10 @@ class SyncStatusWidget(QWidget):
         self.dot.setStyleSheet(f"color: {_COLOURS.get(v.state, '#9aa0a6')}")
         self.dot.setToolTip(v.state)
         self.label.setText(v.text)
-        self.pending.setText(f"Chờ gửi: {v.pending}" if v.enrolled else "")
-        self.last.setText(f"Lần cuối: {v.last_success}" if v.last_success else "")
+        # Shown offline and before enrolment too: what waits, and when it last went through.
+        self.pending.setText(f"Chờ gửi: {v.pending}")
+        self.last.setText(f"Lần cuối: {v.last_success}" if v.last_success
+                          else self.tr("Chưa đồng bộ lần nào"))
         self.skew.setText(v.skew_warning)
         self.skew.setVisible(bool(v.skew_warning))
         self.waiting.setText(self.tr("Chờ thủ tục: %n hồ sơ", "", v.waiting_procedure))
@@ -88,6 +90,11 @@ class SyncStatusWidget(QWidget):
         self.attention.setText(f"Cần xử lý: {v.attention}")
         self.attention.setVisible(v.attention > 0)
         self.sync_now.setEnabled(v.enrolled and v.state != "syncing")
+
+    def set_enrol_allowed(self, allowed: bool) -> None:
+        """Only administrators may enrol this PC with the server."""
+        self.enrol_action.setEnabled(allowed)
+        self.enrol_action.setVisible(allowed)
 
     def set_syncing(self) -> None:
         """A pass is running."""

@@ -1,0 +1,27 @@
+"""dossiers: pages and copies the fee was computed for (a DossierBase field since 0004).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01 23:50:00.000000
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('dossiers') as batch:
+        batch.add_column(sa.Column('fee_pages', sa.Integer(), nullable=False, server_default='1'))
+        batch.add_column(sa.Column('fee_copies', sa.Integer(), nullable=False, server_default='1'))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('dossiers') as batch:
+        batch.drop_column('fee_copies')
+        batch.drop_column('fee_pages')
