@@ -1,0 +1,67 @@
+"""``counter-app hub serve``: the hub's runtime and API under uvicorn, announced on the LAN.
+
+Prints ``HUB <url>`` once it listens (port 0 picks a free port: tests and the kiosk read the
+line). SIGINT/SIGTERM stop it cleanly; SIGKILL loses nothing committed (every reply is sent
+after its commit) and a restart carries on with the same numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from counter_app.hub.app import create_hub_app
+from counter_app.hub.runtime import HubOptions, HubRuntime
+
+log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn that tells when it listens, and on which port."""
+
+    def __init__(self, config: uvicorn.Config, on_listen: Any) -> None:
+        super().__init__(config)
+        self._on_listen = on_listen
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._on_listen(int(self.servers[0].sockets[0].getsockname()[1]))
+
+
+def serve(data_dir: Path, *, host: str = "0.0.0.0", port: int = 8765, name: str = "",
+          announce: bool = True, options: HubOptions | None = None) -> int:
+    """Run the hub until stopped; the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    rt = HubRuntime(data_dir, name=name, options=options)
+    rt.forget_old_requests()
+    app = create_hub_app(rt)
+    announcer: list[Any] = []
+
+    def listening(bound: int) -> None:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        print(f"HUB http://{shown}:{bound}", flush=True)
+        if announce:
+            from counter_app.hub.discovery import Announcer
+
+            code, _ = rt.ward()
+            with contextlib.suppress(Exception):  # no multicast here: still serve by address
+                announcer.append(Announcer(port=bound, ward_code=code, name=rt.name,
+                                           host=None if host in ("0.0.0.0", "::") else host))
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                            timeout_graceful_shutdown=2)
+    server = _Server(config, listening)
+    rt.start()
+    try:
+        server.run()
+    finally:
+        for a in announcer:
+            a.close()
+        rt.stop()
+    return 0
