@@ -79,7 +79,7 @@ def pair(engine: Engine, data_dir: Path, now: datetime, *, url: str, code: str, 
         raise PairingRefused("Địa chỉ máy chủ phường phải bắt đầu bằng http://")
     mine = _ward_code(engine)
     try:
-        body = PairIn(code=code.strip(), name=name[:100] or role, role=role,  # type: ignore[arg-type]
+        body = PairIn(code=code.strip(), name=name[:100] or role, role=role,
                       ward_code=mine)
     except ValidationError:
         raise PairingRefused("Mã ghép nối hoặc vai trò không hợp lệ.") from None

@@ -36,9 +36,18 @@ class _Pending:
     action: str
     at: str
     ticket_uid: str | None = None
+    touched: list[str] | None = None
 
 
 _CURRENT: ContextVar[_Pending | None] = ContextVar("hub_request", default=None)
+
+
+def _note_ticket_events(session: Session, _flush: object) -> None:
+    # After a flush ``session.new`` still lists what it inserted: the ticket's outbox event.
+    pending = _CURRENT.get()
+    if pending is not None:
+        pending.touched = (pending.touched or []) + [
+            o.entity_uid for o in session.new if isinstance(o, Event) and o.entity_type == "ticket"]
 
 
 def _remember_in_tx(session: Session) -> None:
@@ -46,17 +55,16 @@ def _remember_in_tx(session: Session) -> None:
     if pending is None or pending.ticket_uid is not None:
         return
     session.flush()
-    uids = [o.entity_uid for o in session.identity_map.values()
-            if isinstance(o, Event) and o.entity_type == "ticket"]
-    if not uids:
+    if not pending.touched:
         return  # a transaction of this request that changed no ticket
-    pending.ticket_uid = uids[-1]
+    pending.ticket_uid = pending.touched[-1]
     session.execute(text("INSERT INTO hub_request(key, peer_id, action, ticket_uid, created_at) "
                          "VALUES (:k, :p, :a, :u, :t)"),
                     {"k": pending.key, "p": pending.peer_id, "a": pending.action,
                      "u": pending.ticket_uid, "t": pending.at})
 
 
+event.listen(Session, "after_flush", _note_ticket_events)
 event.listen(Session, "before_commit", _remember_in_tx)
 
 
