@@ -37,10 +37,12 @@ from counter_app.hub.wire import (
     ticket_json,
 )
 from counter_app.services.errors import ServiceError
+from counter_app.services.queue_models import QueueServicePublic
 from counter_app.services.queue_stats import QueueStats
 from counter_app.sync.protocol import API_PREFIX, MAX_PULL_LIMIT, PROTOCOL, PushRequest
 
 _STATS: TypeAdapter[QueueStats] = TypeAdapter(QueueStats)
+_SERVICES: TypeAdapter[list[QueueServicePublic]] = TypeAdapter(list[QueueServicePublic])
 
 
 class Refusal(Exception):
@@ -105,8 +107,10 @@ def create_hub_app(rt: HubRuntime) -> FastAPI:
     @app.get(f"{HUB_PREFIX}/info")
     def info(p: Peer) -> dict[str, Any]:
         code, name = rt.ward()
+        services = rt.services.queue.ensure_defaults()
         return {"protocol": HUB_PROTOCOL, "ward_code": code, "ward_name": name,
-                "hub_name": rt.name, "peer_id": p.peer_id, "role": p.role}
+                "hub_name": rt.name, "peer_id": p.peer_id, "role": p.role,
+                "services": _SERVICES.dump_python(services, mode="json")}
 
     @app.post(HUB_PREFIX + "/queue/{action}")
     def queue_action(action: str, body: ActionIn, p: Peer,

@@ -26,7 +26,8 @@ from counter_app.services.queue_models import TicketPublic
 from db.models import Event
 
 T = TypeVar("T")
-ACTIONS = ("issue", "call-next", "call", "recall", "start", "finish", "no-show", "transfer")
+ACTIONS = ("issue", "call-next", "call", "recall", "start", "finish", "no-show", "transfer",
+           "link")
 
 
 @dataclass
@@ -79,6 +80,8 @@ class QueueRequest:
     priority: bool = False
     to_prefix: str | None = None
     to_counter: int | None = None
+    uid: str | None = None
+    dossier_uid: str | None = None
 
 
 class HubQueue:
@@ -112,12 +115,13 @@ class HubQueue:
         q = self._queue
         if req.action == "issue":
             return q.issue(_need(req.prefix, "prefix"), priority=req.priority)
-        counter = _need(req.counter, "counter")
+        if req.action == "link":
+            return q.link_dossier(_need(req.uid, "uid"), _need(req.dossier_uid, "dossier_uid"))
         if req.action == "call-next":
-            return q.call_next(counter)
+            return q.call_next(_need(req.counter, "counter"))
         if req.action == "call":
-            return q.call(_need(req.number, "number"), counter)
-        uid = self.current_uid(counter)
+            return q.call(_need(req.number, "number"), _need(req.counter, "counter"))
+        uid = req.uid or self.current_uid(_need(req.counter, "counter"))
         moves: dict[str, Callable[[str], TicketPublic]] = {
             "recall": q.recall, "start": q.start, "finish": q.finish, "no-show": q.no_show}
         if req.action in moves:

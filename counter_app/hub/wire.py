@@ -54,6 +54,9 @@ class ActionIn(_In):
     priority: bool = False
     to_prefix: str | None = Field(default=None, max_length=4)
     to_counter: int | None = Field(default=None, ge=1, le=99)
+    uid: str | None = Field(default=None, max_length=40)
+    """The ticket to act on (default: the counter's current ticket)."""
+    dossier_uid: str | None = Field(default=None, max_length=40)
 
 
 def ticket_json(t: TicketPublic | None) -> dict[str, Any]:
