@@ -174,7 +174,8 @@ def _relay_routes(app: FastAPI, rt: HubRuntime) -> None:
             forward.remember_upstream(rt.engine, rt.data_dir, device_id=str(body.device_id),
                                       url=up_url, token=up_token, now=now)
         result = relay.ingest(rt.engine, body, now)
-        rt.relay_arrived()
+        if result.acked:
+            rt.relay_arrived(result.last_applied_seq)
         return result.model_dump(mode="json")
 
     @app.get(f"{API_PREFIX}/sync/changes")
@@ -191,6 +192,7 @@ async def _events(rt: HubRuntime, request: Request, p: peers.Peer) -> AsyncItera
     try:
         first = rt.broadcaster.last or await asyncio.to_thread(rt.publish_board)
         yield f"event: board\ndata: {first}\n\n"
+        yield "event: relay\ndata: {}\n\n"  # pull what arrived while this PC was away
         while True:
             try:
                 message = await asyncio.wait_for(q.get(), timeout=rt.options.heartbeat_s)
@@ -202,6 +204,6 @@ async def _events(rt: HubRuntime, request: Request, p: peers.Peer) -> AsyncItera
                     return
                 yield ": ping\n\n"
                 continue
-            yield f"event: board\ndata: {message}\n\n"
+            yield message
     finally:
         rt.broadcaster.unsubscribe(q)

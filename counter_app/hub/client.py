@@ -133,9 +133,10 @@ class BoardStream:
 
     def __init__(self, url: str, token: str, on_board: BoardCallback, *,
                  on_state: StateCallback | None = None, read_timeout_s: float = 25.0,
-                 backoff_cap_s: float = 2.0) -> None:
+                 backoff_cap_s: float = 2.0,
+                 on_relay: Callable[[], None] | None = None) -> None:
         self.url, self._token = url.rstrip("/"), token
-        self._on_board, self._on_state = on_board, on_state
+        self._on_board, self._on_state, self._on_relay = on_board, on_state, on_relay
         self._read_timeout_s, self._cap = read_timeout_s, backoff_cap_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="hub-stream", daemon=True)
@@ -188,12 +189,21 @@ class BoardStream:
                 raise HubUnavailable(UNAVAILABLE_VI)
             self._state(True, "")
             data: list[str] = []
+            event = "message"
             for line in resp.iter_lines():
                 if self._stop.is_set():
                     return
-                if line.startswith("data:"):
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
                     data.append(line[5:].strip())
                 elif not line and data:
-                    self._on_board(board_from(json.loads("".join(data))))
-                    data = []
+                    self._dispatch(event, "".join(data))
+                    data, event = [], "message"
         raise HubUnavailable(UNAVAILABLE_VI)  # the hub ended the stream: reconnect
+
+    def _dispatch(self, event: str, data: str) -> None:
+        if event == "board":
+            self._on_board(board_from(json.loads(data)))
+        elif event == "relay" and self._on_relay is not None:
+            self._on_relay()

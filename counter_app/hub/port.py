@@ -48,7 +48,9 @@ class HubQueuePort:
         self._state_listeners: list[StateListener] = []
         self._board: BoardPublic | None = None
         self._got_board = threading.Event()
-        self.stream = BoardStream(client.url, token, self._on_board, on_state=self._on_state)
+        self._relay_listeners: list[Callable[[], None]] = []
+        self.stream = BoardStream(client.url, token, self._on_board, on_state=self._on_state,
+                                  on_relay=self._on_relay)
 
     # -- lifecycle and listeners ------------------------------------------------------------
 
@@ -73,6 +75,14 @@ class HubQueuePort:
     def add_state_listener(self, listener: StateListener) -> None:
         """Call ``listener(connected, message_vi)`` when the link to the hub comes or goes."""
         self._state_listeners.append(listener)
+
+    def add_relay_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` when the hub holds new ward events (sync now to get them)."""
+        self._relay_listeners.append(listener)
+
+    def _on_relay(self) -> None:
+        for listener in list(self._relay_listeners):
+            listener()
 
     @property
     def connected(self) -> bool:

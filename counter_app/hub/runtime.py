@@ -14,9 +14,10 @@ import contextlib
 import json
 import logging
 import threading
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from counter_app.domain.clock import Clock, SystemClock
 from counter_app.hub import forward
@@ -30,9 +31,10 @@ from db.models import WardProfile
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class HubOptions:
-    """Timings (tests shrink them)."""
+class HubOptions(BaseSettings):
+    """Timings, from the environment (prefix ``MOTCUA_HUB_``); tests shrink them."""
+
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_HUB_", extra="ignore", frozen=True)
 
     poll_s: float = 0.05
     forward_every_s: float = 2.0
@@ -60,15 +62,18 @@ class Broadcaster:
         with self._lock:
             self._subs.pop(q, None)
 
-    def publish(self, message: str) -> None:
-        """Send ``message`` to every subscriber (from any thread). A full queue drops it:
-        each message is a whole board, so the next one repairs the gap."""
-        self.last = message
+    def publish(self, message: str, event: str = "board") -> None:
+        """Send ``message`` as a server-sent ``event`` to every subscriber (from any thread).
+        A full queue drops it: a board is whole and a relay notice only says "pull now", so
+        the next message repairs the gap."""
+        if event == "board":
+            self.last = message
+        frame = f"event: {event}\ndata: {message}\n\n"
         with self._lock:
             subs = list(self._subs.items())
         for q, loop in subs:
             with contextlib.suppress(RuntimeError):  # loop closed: subscriber is going away
-                loop.call_soon_threadsafe(_offer, q, message)
+                loop.call_soon_threadsafe(_offer, q, frame)
 
     @property
     def subscribers(self) -> int:
@@ -124,8 +129,9 @@ class HubRuntime:
             t.join(timeout=10)
         self.services.close()
 
-    def relay_arrived(self) -> None:
-        """A counter pushed events: try upstream soon."""
+    def relay_arrived(self, last_seq: int) -> None:
+        """A counter pushed events: tell the ward's PCs to pull, and try upstream soon."""
+        self.broadcaster.publish(json.dumps({"seq": last_seq}), event="relay")
         self._forward_wake.set()
 
     def publish_board(self) -> str:

@@ -225,8 +225,11 @@ Checkpoint = Callable[[str], None]
 
 
 def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: datetime,
-               checkpoint: Checkpoint) -> int:
-    """Apply one page of the ward's change log and store its cursor, in one transaction."""
+               checkpoint: Checkpoint,
+               save_cursor: Callable[[Connection, int], None] | None = None) -> int:
+    """Apply one page of the ward's change log and store its cursor, in one transaction.
+
+    ``save_cursor`` stores the cursor of another log (the ward hub's) instead of upstream's."""
     at, today = to_db(now), local_day(now)
     applied = 0
     with engine.begin() as conn:
@@ -241,8 +244,11 @@ def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: da
                 log.warning("pulled change %s (%s) not applied: %s", ch.seq, ch.kind,
                             type(exc).__name__)
                 _keep(conn, ch.seq, ch.kind, ch.payload, at, applied=False)
-        conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
-                     {"c": page.next_cursor})
+        if save_cursor is not None:
+            save_cursor(conn, page.next_cursor)
+        else:
+            conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
+                         {"c": page.next_cursor})
         checkpoint("pull_before_commit")
     return applied
 
