@@ -37,7 +37,8 @@ class _Server(uvicorn.Server):
 def serve(data_dir: Path, *, host: str = "0.0.0.0", port: int = 8765, name: str = "",
           announce: bool = True, options: HubOptions | None = None) -> int:
     """Run the hub until stopped; the exit status."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("counter_app.hub").setLevel(logging.INFO)
     rt = HubRuntime(data_dir, name=name, options=options)
     rt.forget_old_requests()
     app = create_hub_app(rt)
