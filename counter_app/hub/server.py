@@ -66,3 +66,38 @@ def serve(data_dir: Path, *, host: str = "0.0.0.0", port: int = 8765, name: str 
             a.close()
         rt.stop()
     return 0
+
+
+class HubThread:
+    """The hub on a runtime, served by uvicorn in a thread (benchmarks, a kiosk that hosts it).
+
+    ``with HubThread(rt) as url:`` starts the runtime's threads and the server; leaving stops
+    both."""
+
+    def __init__(self, rt: HubRuntime, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        import threading
+
+        self.rt = rt
+        self._bound = threading.Event()
+        self._port = 0
+        config = uvicorn.Config(create_hub_app(rt), host=host, port=port, log_level="warning",
+                                lifespan="off", timeout_graceful_shutdown=1)
+        self._server = _Server(config, self._listening)
+        self._thread = threading.Thread(target=self._server.run, name="hub-http", daemon=True)
+        self._host = host
+
+    def _listening(self, port: int) -> None:
+        self._port = port
+        self._bound.set()
+
+    def __enter__(self) -> str:
+        self.rt.start()
+        self._thread.start()
+        if not self._bound.wait(30):
+            raise RuntimeError("the hub did not start listening")
+        return f"http://{self._host}:{self._port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(20)
+        self.rt.stop()
