@@ -27,7 +27,8 @@ class MainWindow(QMainWindow):
     """The window was closed (quit, unless the official is logging out)."""
 
     def __init__(self, services: AppServices, runner: TaskRunner, official: OfficialPublic,
-                 ward: WardPublic, print_settings: PrintSettings | None = None) -> None:
+                 ward: WardPublic, print_settings: PrintSettings | None = None,
+                 hub_queue: object | None = None) -> None:
         super().__init__()
         self._services, self._runner, self._official = services, runner, official
         self.setWindowTitle(f"Một cửa — {ward.agency_name}")
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.queue_view = CounterQueuePanel()
         self.queue = CounterQueuePresenter(self.queue_view, services, runner,
                                            counter_no=ward.counter_no, official_id=official.id,
-                                           parent=self)
+                                           parent=self, queue=hub_queue)
         self.intake.dossier_received.connect(self.queue.on_dossier_received)
         self.stats_view = QueueStatsView()
         self.stats = QueueStatsPresenter(self.stats_view, services, runner, parent=self)

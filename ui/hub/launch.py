@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 
@@ -61,6 +62,16 @@ def run_hub_display(services: AppServices, port: HubQueuePort, *,
     port.close()
     runner.wait_idle()
     return int(code)
+
+
+def link_window(window: Any, port: HubQueuePort, sync: Any) -> None:
+    """On a counter's main window: a banner while the hub is away, a sync pass at once when
+    the hub relays new ward events, and after each dossier received here."""
+    banner = LinkBanner(window)
+    signals = HubLinkSignals(port, window)
+    signals.state_changed.connect(banner.show_state)
+    signals.relayed.connect(sync.sync_now)
+    window.intake.dossier_received.connect(sync.sync_now)
 
 
 def start_hub_child(data_dir: Path, port: int = 8765) -> subprocess.Popen[bytes]:

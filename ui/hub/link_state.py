@@ -1,4 +1,4 @@
-"""Turns the hub link's thread callbacks into a Qt signal and a plain banner on a screen."""
+"""Turns the hub link's thread callbacks into Qt signals and a plain banner on a screen."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from counter_app.hub.port import HubQueuePort
 
 
 class HubLinkSignals(QObject):
-    """``state_changed(connected, message_vi)`` on the GUI thread."""
+    """``state_changed(connected, message_vi)`` and ``relayed()`` on the GUI thread."""
 
     state_changed = Signal(bool, str)
+    relayed = Signal()
+    """The hub holds new events of the ward: sync now to get them."""
 
     def __init__(self, port: HubQueuePort, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # Emitted from the stream's thread: Qt queues the delivery to the GUI thread.
         port.add_state_listener(self.state_changed.emit)
+        port.add_relay_listener(self.relayed.emit)
 
 
 class LinkBanner(QLabel):

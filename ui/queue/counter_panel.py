@@ -211,6 +211,8 @@ class CounterQueuePresenter(QObject):
         self._services = services
         # On a PC paired with the ward's hub, ``queue`` is the hub's (counter_app.hub.port).
         self._queue = queue or services.queue
+        # The hub answers over the network: its calls go to the I/O pool, never the DB thread.
+        self._run = runner.run_db if queue is None else runner.run_io
         self._runner = runner
         self.counter_no = counter_no
         self._official_id = official_id
@@ -230,7 +232,7 @@ class CounterQueuePresenter(QObject):
 
     def start(self) -> None:
         """Load services and state; watch for changes."""
-        task = self._runner.run_db(self._queue.ensure_defaults)
+        task = self._run(self._queue.ensure_defaults)
         task.succeeded.connect(self._on_services_loaded)
         self.refresh()
         self.watch.start()
@@ -246,7 +248,7 @@ class CounterQueuePresenter(QObject):
     @Slot()
     def refresh(self) -> None:
         """Re-read this counter's state on the DB thread."""
-        task = self._runner.run_db(self._queue.counter_state, self.counter_no)
+        task = self._run(self._queue.counter_state, self.counter_no)
         task.succeeded.connect(self._on_state_succeeded)
         task.failed.connect(self._on_task_failed)
 
@@ -259,7 +261,7 @@ class CounterQueuePresenter(QObject):
         self.state_changed.emit(state)
 
     def _act(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        task = self._runner.run_db(fn, *args, **kwargs)
+        task = self._run(fn, *args, **kwargs)
         task.succeeded.connect(self._on_action_succeeded)
         task.failed.connect(self._on_task_failed)
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from counter_app.domain.clock import Clock, from_db, local
+from counter_app.hub.ward_sync import WardSync
 from counter_app.services.context import AppServices
 from counter_app.sync import store
 from counter_app.sync.client import SyncClient
@@ -87,7 +88,7 @@ class SyncPresenter(QObject):
                  settings: SyncSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.widget, self._services, self._runner = widget, services, runner
-        self.pump = SyncPump(services.engine, data_dir, clock or services.clock,
+        self.pump = WardSync(services.engine, data_dir, clock or services.clock,
                              settings or SyncSettings())
         self.schedule = SyncSchedule(self.pump.settings)
         self._timer = QTimer(self)
