@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Cài đặt / Quản trị…", QKeySequence("Ctrl+,"), self._on_settings)
+        self._action(file_menu, "Máy chủ phường (hub)…", None, self._on_hub_settings)
         self._action(file_menu, "Đăng xuất", None, self.logout_requested.emit)
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", QKeySequence.StandardKey.Quit, self.close)
@@ -82,6 +83,11 @@ class MainWindow(QMainWindow):
         self._action(dossier_menu, "Làm mới danh sách", QKeySequence("F5"), self.dossiers.refresh)
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self._action(help_menu, "Phím tắt", QKeySequence("F1"), self._on_help)
+
+    def _on_hub_settings(self) -> None:
+        from ui.hub.settings_dialog import open_hub_settings
+
+        open_hub_settings(self, self._services, self._runner)
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)

@@ -23,7 +23,7 @@ from counter_app.domain.errors import DomainError
 from counter_app.hub import forward, peers, relay
 from counter_app.hub.errors import HubError
 from counter_app.hub.queue_actions import ACTIONS, QueueRequest
-from counter_app.hub.runtime import HubRuntime
+from counter_app.hub.runtime import CLOSE, HubRuntime
 from counter_app.hub.wire import (
     HUB_PREFIX,
     HUB_PROTOCOL,
@@ -204,6 +204,8 @@ async def _events(rt: HubRuntime, request: Request, p: peers.Peer) -> AsyncItera
                     return
                 yield ": ping\n\n"
                 continue
+            if message == CLOSE:
+                return
             yield message
     finally:
         rt.broadcaster.unsubscribe(q)

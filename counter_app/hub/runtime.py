@@ -42,6 +42,10 @@ class HubOptions(BaseSettings):
     heartbeat_s: float = 10.0
 
 
+CLOSE = ""
+"""Put on a subscriber's queue to end its stream."""
+
+
 class Broadcaster:
     """Fan-out of server-sent messages to every connected display and counter."""
 
@@ -74,6 +78,14 @@ class Broadcaster:
         for q, loop in subs:
             with contextlib.suppress(RuntimeError):  # loop closed: subscriber is going away
                 loop.call_soon_threadsafe(_offer, q, frame)
+
+    def close_all(self) -> None:
+        """End every stream (the server is shutting down: clients reconnect elsewhere)."""
+        with self._lock:
+            subs = list(self._subs.items())
+        for q, loop in subs:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_offer, q, CLOSE)
 
     @property
     def subscribers(self) -> int:

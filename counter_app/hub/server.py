@@ -24,9 +24,14 @@ log = logging.getLogger(__name__)
 class _Server(uvicorn.Server):
     """uvicorn that tells when it listens, and on which port."""
 
-    def __init__(self, config: uvicorn.Config, on_listen: Any) -> None:
+    def __init__(self, config: uvicorn.Config, on_listen: Any, rt: HubRuntime) -> None:
         super().__init__(config)
         self._on_listen = on_listen
+        self._rt = rt
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._rt.broadcaster.close_all()  # end the push streams, or shutdown waits on them
+        await super().shutdown(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -57,7 +62,7 @@ def serve(data_dir: Path, *, host: str = "0.0.0.0", port: int = 8765, name: str 
 
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             timeout_graceful_shutdown=2)
-    server = _Server(config, listening)
+    server = _Server(config, listening, rt)
     rt.start()
     try:
         server.run()
@@ -80,9 +85,10 @@ class HubThread:
         self.rt = rt
         self._bound = threading.Event()
         self._port = 0
-        config = uvicorn.Config(create_hub_app(rt), host=host, port=port, log_level="warning",
+        self.app = create_hub_app(rt)
+        config = uvicorn.Config(self.app, host=host, port=port, log_level="warning",
                                 lifespan="off", timeout_graceful_shutdown=1)
-        self._server = _Server(config, self._listening)
+        self._server = _Server(config, self._listening, rt)
         self._thread = threading.Thread(target=self._server.run, name="hub-http", daemon=True)
         self._host = host
 

@@ -5,24 +5,19 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from sqlalchemy import text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-
-from server_helpers import StartedServer
 
 from counter_app.domain.clock import SystemClock
 from counter_app.hub import link, peers
-from counter_app.hub.app import create_hub_app
 from counter_app.hub.client import HubClient
 from counter_app.hub.runtime import HubOptions, HubRuntime
+from counter_app.hub.server import HubThread
 from counter_app.services.context import open_services
 from counter_app.services.demo import ensure_demo_ward
 
@@ -51,7 +46,7 @@ def set_up_store(data_dir: Path) -> None:
 
 
 class LiveHub:
-    """HubRuntime + its app under uvicorn in a thread."""
+    """HubRuntime + its app under uvicorn in a thread (``HubThread``)."""
 
     def __init__(self, data_dir: Path, *, options: HubOptions = FAST, set_up: bool = True,
                  port: int = 0) -> None:
@@ -59,25 +54,16 @@ class LiveHub:
         if set_up:
             set_up_store(data_dir)
         self.rt = HubRuntime(data_dir, options=options, name="Hub thử")
-        self.app = create_hub_app(self.rt)
-        self.server = StartedServer(uvicorn.Config(self.app, host="127.0.0.1", port=port,
-                                                   log_level="warning", lifespan="off",
-                                                   timeout_graceful_shutdown=1))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = HubThread(self.rt, port=port)
+        self.app = self.thread.app
         self.url = ""
 
     def __enter__(self) -> LiveHub:
-        self.rt.start()
-        self.thread.start()
-        if not self.server.listening.wait(timeout=20):
-            raise RuntimeError("hub did not start")
-        self.url = f"http://127.0.0.1:{self.server.port()}"
+        self.url = self.thread.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-        self.rt.stop()
+        self.thread.__exit__()
 
     def code(self) -> str:
         return peers.new_code(self.rt.engine, self.rt.clock.now())
