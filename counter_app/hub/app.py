@@ -87,6 +87,13 @@ def create_hub_app(rt: HubRuntime) -> FastAPI:
                              "detail": json.loads(json.dumps(exc.errors(), default=str))},
                             status_code=422)
 
+    _hub_routes(app, rt)
+    _queue_routes(app, rt)
+    _relay_routes(app, rt)
+    return app
+
+
+def _hub_routes(app: FastAPI, rt: HubRuntime) -> None:
     @app.post(f"{HUB_PREFIX}/pair")
     def pair(body: PairIn) -> PairOut:
         code, name = rt.ward()
@@ -112,6 +119,19 @@ def create_hub_app(rt: HubRuntime) -> FastAPI:
                 "hub_name": rt.name, "peer_id": p.peer_id, "role": p.role,
                 "services": _SERVICES.dump_python(services, mode="json")}
 
+    @app.get(f"{HUB_PREFIX}/stream")
+    async def stream(request: Request, p: Peer) -> StreamingResponse:
+        return StreamingResponse(_events(rt, request, p), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
+
+    @app.get(f"{HUB_PREFIX}/status")
+    def status(_p: Peer) -> dict[str, Any]:
+        return {"protocol": HUB_PROTOCOL, "hub_name": rt.name,
+                "peers": [vars(x) for x in peers.peers(rt.engine)],
+                "relay": relay.backlog(rt.engine), "subscribers": rt.broadcaster.subscribers}
+
+
+def _queue_routes(app: FastAPI, rt: HubRuntime) -> None:
     @app.post(HUB_PREFIX + "/queue/{action}")
     def queue_action(action: str, body: ActionIn, p: Peer,
                      key: Annotated[str, Header(alias=IDEMPOTENCY_HEADER, min_length=8,
@@ -140,20 +160,6 @@ def create_hub_app(rt: HubRuntime) -> FastAPI:
     def stats(_p: Peer, day_from: date, day_to: date | None = None) -> dict[str, Any]:
         s = rt.services.queue.stats(day_from, day_to or day_from)
         return {"protocol": HUB_PROTOCOL, "stats": _STATS.dump_python(s, mode="json")}
-
-    @app.get(f"{HUB_PREFIX}/stream")
-    async def stream(request: Request, p: Peer) -> StreamingResponse:
-        return StreamingResponse(_events(rt, request, p), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store"})
-
-    @app.get(f"{HUB_PREFIX}/status")
-    def status(_p: Peer) -> dict[str, Any]:
-        return {"protocol": HUB_PROTOCOL, "hub_name": rt.name,
-                "peers": [vars(x) for x in peers.peers(rt.engine)],
-                "relay": relay.backlog(rt.engine), "subscribers": rt.broadcaster.subscribers}
-
-    _relay_routes(app, rt)
-    return app
 
 
 def _relay_routes(app: FastAPI, rt: HubRuntime) -> None:

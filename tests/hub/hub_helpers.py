@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,13 +19,18 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 
+from sync_helpers import env_for_subprocess
+
 from counter_app.domain.clock import SystemClock
 from counter_app.hub import link, peers
 from counter_app.hub.client import HubClient
+from counter_app.hub.link import hub_token, load_link
+from counter_app.hub.port import BoardChanged, HubQueuePort
 from counter_app.hub.runtime import HubOptions, HubRuntime
 from counter_app.hub.server import HubThread
 from counter_app.services.context import open_services
 from counter_app.services.demo import ensure_demo_ward
+from counter_app.services.queue_models import BoardPublic
 
 FAST = HubOptions(poll_s=0.02, forward_every_s=0.1, forward_backoff_cap_s=0.2, heartbeat_s=0.5)
 
@@ -90,3 +101,79 @@ def client_for(data_dir: Path, **kwargs: Any) -> HubClient:
         svc.close()
     assert c is not None
     return c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class HubProcess:
+    """``counter-app hub serve`` in a child process on a fixed port (to kill and restart)."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.data_dir, self.port = data_dir, port
+        self.proc: subprocess.Popen[str] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "counter_app", "--data-dir", str(self.data_dir), "hub",
+             "serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-announce"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env_for_subprocess(MOTCUA_HUB_FORWARD_EVERY_S="0.1"))
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line.startswith("HUB "), line
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.kill()
+
+
+def paired_port(data_dir: Path) -> HubQueuePort:
+    svc = open_services(data_dir / "counter.db")
+    link = load_link(svc.engine)
+    svc.close()
+    assert link is not None
+    return HubQueuePort(client_for(data_dir), hub_token(data_dir, link), counter_no=None)
+
+
+class Seen:
+    """Boards and link states as a display receives them."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.boards: list[tuple[float, BoardPublic]] = []
+        self.states: list[bool] = []
+
+    def board(self, change: object) -> None:
+        assert isinstance(change, BoardChanged)
+        with self.cond:
+            self.boards.append((time.perf_counter(), change.board))
+            self.cond.notify_all()
+
+    def state(self, connected: bool, _message: str) -> None:
+        with self.cond:
+            self.states.append(connected)
+            self.cond.notify_all()
+
+    def wait_for(self, pred, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+        with self.cond:
+            return self.cond.wait_for(pred, timeout)
+
+    def called(self, number: str) -> float | None:
+        for at, b in self.boards:
+            if any(c.number == number for c in b.calls):
+                return at
+        return None

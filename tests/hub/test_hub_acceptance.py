@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 from hub_checks import check_queue
-from hub_helpers import LiveHub, client_for, set_up_store
-from test_hub_relay import HubProcess, _free_port
-from test_hub_stream import Seen, _port
+from hub_helpers import (
+    HubProcess,
+    LiveHub,
+    Seen,
+    client_for,
+    free_port,
+    paired_port,
+    set_up_store,
+)
 
 from counter_app.domain.clock import SystemClock
 from counter_app.hub import peers
@@ -51,7 +57,7 @@ def _run_two_counters(hub: LiveHub, tmp: Path, n: int) -> None:
                     ("display", "display")):
         hub.pair(tmp / d, role=role)
     seen = Seen()
-    display = _port(tmp / "display")
+    display = paired_port(tmp / "display")
     display.add_listener(seen.board)
     display.follow()
     calls: dict[int, list[tuple[str, float]]] = {1: [], 2: []}
@@ -94,7 +100,7 @@ def test_two_counters_and_a_display_200(hub: LiveHub, tmp_path: Path) -> None:
 def _killed_hub_run(tmp: Path, kills: int, tickets: int) -> None:
     hub_dir = tmp / "hub"
     set_up_store(hub_dir)
-    hub = HubProcess(hub_dir, _free_port())
+    hub = HubProcess(hub_dir, free_port())
     hub.start()
     svc = open_services(hub_dir / "counter.db", SystemClock())
     for d in ("kiosk", "c1", "c2"):

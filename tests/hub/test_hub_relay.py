@@ -3,21 +3,17 @@ then upstream exactly once; the hub killed mid-relay; replies lost between count
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hub_helpers import LiveHub
+from hub_helpers import HubProcess, LiveHub, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 from fault_proxy import Action, FaultProxy, always, first
-from sync_helpers import TEST_SYNC, Device, World, check_invariants, env_for_subprocess
+from sync_helpers import TEST_SYNC, Device, World, check_invariants
 
 from counter_app.domain.clock import SystemClock
 from counter_app.hub import peers
@@ -115,48 +111,10 @@ def test_lost_replies_between_counter_and_hub(world: World) -> None:
     check_invariants(world, [d1, d2])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class HubProcess:
-    """``counter-app hub serve`` in a child process on a fixed port (to kill and restart)."""
-
-    def __init__(self, data_dir: Path, port: int) -> None:
-        self.data_dir, self.port = data_dir, port
-        self.proc: subprocess.Popen[str] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "counter_app", "--data-dir", str(self.data_dir), "hub",
-             "serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-announce"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env=env_for_subprocess(MOTCUA_HUB_FORWARD_EVERY_S="0.1"))
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        assert line.startswith("HUB "), line
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-        self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.kill()
-
-
 def test_hub_killed_mid_relay_nothing_lost_nothing_doubled(world: World) -> None:
     hub_dev = world.device("hub")
     d1, d2 = world.device("q1"), world.device("q2")
-    hub = HubProcess(hub_dev.data_dir, _free_port())
+    hub = HubProcess(hub_dev.data_dir, free_port())
     hub_dev.svc.close()
     hub.start()
     try:
