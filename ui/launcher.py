@@ -71,7 +71,14 @@ def _run_kiosk(services: object, data_dir: Path) -> int:
     from ui.queue.launch import run_kiosk
 
     if get_role(services.engine) != "hub":  # type: ignore[attr-defined]
-        return run_kiosk(services)  # type: ignore[arg-type]
+        from ui.hub.launch import hub_port
+
+        port = hub_port(services, data_dir)  # type: ignore[arg-type]
+        try:  # a kiosk paired with a hub elsewhere takes its numbers there
+            return run_kiosk(services, queue=port)  # type: ignore[arg-type]
+        finally:
+            if port is not None:
+                port.close()
     from ui.hub.launch import start_hub_child
 
     child = start_hub_child(data_dir)

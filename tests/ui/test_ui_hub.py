@@ -81,3 +81,45 @@ def test_paired_display_follows_the_hub_and_says_when_it_is_lost(qtbot, runner, 
     presenter.stop()
     port.close()
     svc.close()
+
+
+def test_paired_kiosk_and_counter_panel_act_through_the_hub(qtbot, runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from escpos.printer import Dummy
+    from PySide6.QtCore import Qt
+
+    from ui.queue.counter_panel import CounterQueuePanel, CounterQueuePresenter
+    from ui.queue.kiosk import KioskPresenter, KioskWindow
+    from ui.queue.ticket_output import TicketPrinter
+
+    with LiveHub(tmp_path / "hub") as hub:
+        hub.pair(tmp_path / "kiosk", role="kiosk")
+        hub.pair(tmp_path / "c1")
+        ksvc = open_services(tmp_path / "kiosk" / "counter.db", SystemClock())
+        csvc = open_services(tmp_path / "c1" / "counter.db", SystemClock())
+        kport, cport = hub_port(ksvc, tmp_path / "kiosk"), hub_port(csvc, tmp_path / "c1", 2)
+        assert kport is not None and cport is not None
+        kiosk = KioskWindow()
+        qtbot.addWidget(kiosk)
+        kp = KioskPresenter(kiosk, ksvc, runner, TicketPrinter(runner, {"kind": "dummy"},
+                                                               printer=Dummy()),
+                            parent=kiosk, queue=kport)
+        kp.start()
+        qtbot.waitUntil(lambda: "A" in kiosk.buttons, timeout=10_000)
+        with qtbot.waitSignal(kp.ticket_printed, timeout=10_000) as printed:
+            qtbot.mouseClick(kiosk.buttons["A"], Qt.MouseButton.LeftButton)
+        assert printed.args == ["A001"]
+        assert ksvc.queue.board().waiting[0].waiting == 0  # numbered on the hub, not here
+        panel = CounterQueuePanel()
+        qtbot.addWidget(panel)
+        cp = CounterQueuePresenter(panel, csvc, runner, counter_no=2, queue=cport)
+        with qtbot.waitSignal(cp.state_changed, timeout=10_000):
+            cp.start()
+        with qtbot.waitSignal(cp.current_ticket_changed, timeout=10_000) as called:
+            qtbot.mouseClick(panel.buttons["next"], Qt.MouseButton.LeftButton)
+        assert called.args[0].number == "A001"
+        assert hub.rt.services.queue.counter_state(2).current.number == "A001"
+        cp.stop()
+        for p in (kport, cport):
+            p.close()
+        ksvc.close()
+        csvc.close()
