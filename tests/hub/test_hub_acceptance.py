@@ -160,5 +160,6 @@ def test_hub_killed_while_in_use_short(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 20 restarts of a process: minutes on a loaded CI machine
 def test_hub_killed_20_times_while_in_use(tmp_path: Path) -> None:
     _killed_hub_run(tmp_path, kills=20, tickets=120)
