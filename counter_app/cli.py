@@ -14,6 +14,7 @@ from pathlib import Path
 from counter_app.config import Settings, demo_data_dir
 from counter_app.domain.calendar import to_vn
 from counter_app.domain.errors import DomainError
+from counter_app.hub.errors import HubError
 from counter_app.services.context import AppServices, open_services
 from counter_app.services.dossiers import DossierQuery
 from counter_app.services.errors import LoginFailed, ServiceError
@@ -116,7 +117,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     """Queue tickets: issue one and write the printer's output; export statistics."""
     from counter_app.queue_cli import run_queue_command
 
-    return run_queue_command(_open(args), args)
+    return run_queue_command(_open(args), args, _settings(args).data_dir)
 
 
 def cmd_dossier(args: argparse.Namespace) -> int:
@@ -176,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     from counter_app.store_cli import add_store_parsers
 
     add_store_parsers(sub)
+    from counter_app.hub.cli import add_hub_parser
+
+    add_hub_parser(sub)
     return p
 
 
@@ -200,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_hoist_data_dir(list(sys.argv[1:] if argv is None else argv)))
     try:
         return int(args.fn(args))
-    except (ServiceError, DomainError, StoreError) as exc:
+    except (ServiceError, DomainError, StoreError, HubError) as exc:
         print(f"Lỗi: {exc.message_vi}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk while writing a file (a PDF, the printer's output)

@@ -42,9 +42,10 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """One headless sync (a few passes with backoff); exit 0 only when nothing is pending."""
+    from counter_app.hub.ward_sync import WardSync
     from counter_app.services.context import open_services
     from counter_app.sync.backoff import Backoff
-    from counter_app.sync.pump import Outcome, SyncPump
+    from counter_app.sync.pump import Outcome
     from counter_app.sync.settings import SyncSettings
 
     settings = _settings(args)
@@ -54,7 +55,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     passes = args.passes or sync.max_passes
     backoff = Backoff(min(sync.backoff_base_s, 1.0), min(sync.backoff_cap_s, 10.0))
     try:
-        pump = SyncPump(svc.engine, settings.data_dir, svc.clock, sync)
+        pump = WardSync(svc.engine, settings.data_dir, svc.clock, sync)  # via the hub if paired
         for i in range(passes):
             report = pump.run_once()
             stop = report.outcome in (Outcome.UNAUTHORIZED, Outcome.NOT_ENROLLED,

@@ -24,6 +24,7 @@ from ui.tasks import TaskRunner
 # window's modules (reportlab, openpyxl, the queue) load on a worker once the login is on
 # screen, while the official types; the daily backup starts then too, on its own thread.
 if TYPE_CHECKING:
+    from counter_app.hub.port import HubQueuePort
     from counter_app.services.accounts import OfficialPublic, WardPublic
     from counter_app.services.context import AppServices
     from ui.main_window import MainWindow
@@ -127,6 +128,7 @@ class AppController(QObject):
         self._logging_out = False
         self._login: LoginDialog | None = None
         self.sync: SyncPresenter | None = None
+        self._hub: HubQueuePort | None = None  # the ward hub's queue on a paired counter
 
     def start(self) -> None:
         """Show the login window at once, and open the store on the DB thread meanwhile."""
@@ -216,11 +218,15 @@ class AppController(QObject):
     def _on_logged_in(self, official: OfficialPublic) -> None:
         assert self.services is not None
         log.info("login: %s", official.username)
+        from ui.hub.launch import hub_port
         from ui.main_window import MainWindow
         from ui.printing import PrintSettings
 
+        # A counter paired with the ward's hub calls its queue there (none when stand-alone).
+        self._hub = hub_port(self.services, self._settings.data_dir,
+                             counter_no=self._ward.counter_no)
         self.window = MainWindow(self.services, self.runner, official, self._ward,
-                                 PrintSettings.load())
+                                 PrintSettings.load(), hub_queue=self._hub)
         self.window.logout_requested.connect(self._on_window_logout_requested)
         self.window.closed.connect(self._on_window_closed)
         self.window.show()
@@ -241,12 +247,19 @@ class AppController(QObject):
         self.sync = SyncPresenter(widget, self.services, self.runner, self._settings.data_dir,
                                   official=official, parent=window)
         self.sync.start()
+        if self._hub is not None:
+            from ui.hub.launch import link_window
+
+            link_window(window, self._hub, self.sync)
 
     @Slot()
     def _on_window_logout_requested(self) -> None:
         if self.sync is not None:
             self.sync.stop()
             self.sync = None
+        if self._hub is not None:
+            self._hub.close()
+            self._hub = None
         if self.window is not None:
             self._logging_out = True
             self.window.close()
@@ -257,6 +270,9 @@ class AppController(QObject):
 
     @Slot()
     def _on_window_closed(self) -> None:
+        if not self._logging_out and self._hub is not None:
+            self._hub.close()
+            self._hub = None
         if not self._logging_out:
             self._app.quit()
 

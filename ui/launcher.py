@@ -69,7 +69,7 @@ def _run_queue_window(opts: argparse.Namespace) -> int:
     from counter_app.config import Settings, demo_data_dir
     from counter_app.services.context import open_services
     from ui.app import setup_logging
-    from ui.queue.launch import run_display, run_kiosk
+    from ui.queue.launch import run_display
 
     data_dir = opts.data_dir or (demo_data_dir() if opts.demo else None)
     settings = Settings(data_dir=data_dir) if data_dir is not None else Settings()
@@ -81,8 +81,37 @@ def _run_queue_window(opts: argparse.Namespace) -> int:
 
         ensure_demo_ward(services.engine, services.clock)
     if opts.kiosk:
-        return run_kiosk(services)
+        return _run_kiosk(services, settings.data_dir)
+    from ui.hub.launch import hub_port, run_hub_display
+
+    port = hub_port(services, settings.data_dir)  # a paired display follows the hub
+    if port is not None:
+        return run_hub_display(services, port, screen_index=opts.screen)
     return run_display(services, screen_index=opts.screen)
+
+
+def _run_kiosk(services: object, data_dir: Path) -> int:
+    """The kiosk; on the hub PC (role ``hub``) it also runs ``hub serve`` while it is open."""
+    from counter_app.hub.roles import get_role
+    from ui.queue.launch import run_kiosk
+
+    if get_role(services.engine) != "hub":  # type: ignore[attr-defined]
+        from ui.hub.launch import hub_port
+
+        port = hub_port(services, data_dir)  # type: ignore[arg-type]
+        try:  # a kiosk paired with a hub elsewhere takes its numbers there
+            return run_kiosk(services, queue=port)  # type: ignore[arg-type]
+        finally:
+            if port is not None:
+                port.close()
+    from ui.hub.launch import start_hub_child
+
+    child = start_hub_child(data_dir)
+    try:
+        return run_kiosk(services)  # type: ignore[arg-type]
+    finally:
+        child.terminate()
+        child.wait(10)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

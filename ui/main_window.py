@@ -27,7 +27,8 @@ class MainWindow(QMainWindow):
     """The window was closed (quit, unless the official is logging out)."""
 
     def __init__(self, services: AppServices, runner: TaskRunner, official: OfficialPublic,
-                 ward: WardPublic, print_settings: PrintSettings | None = None) -> None:
+                 ward: WardPublic, print_settings: PrintSettings | None = None,
+                 hub_queue: object | None = None) -> None:
         super().__init__()
         self._services, self._runner, self._official = services, runner, official
         self.setWindowTitle(f"Một cửa — {ward.agency_name}")
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.queue_view = CounterQueuePanel()
         self.queue = CounterQueuePresenter(self.queue_view, services, runner,
                                            counter_no=ward.counter_no, official_id=official.id,
-                                           parent=self)
+                                           parent=self, queue=hub_queue)
         self.intake.dossier_received.connect(self.queue.on_dossier_received)
         self.stats_view = QueueStatsView()
         self.stats = QueueStatsPresenter(self.stats_view, services, runner, parent=self)
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Cài đặt / Quản trị…", QKeySequence("Ctrl+,"), self._on_settings)
+        self._action(file_menu, "Máy chủ phường (hub)…", None, self._on_hub_settings)
         self._action(file_menu, "Đăng xuất", None, self.logout_requested.emit)
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", QKeySequence.StandardKey.Quit, self.close)
@@ -81,6 +83,11 @@ class MainWindow(QMainWindow):
         self._action(dossier_menu, "Làm mới danh sách", QKeySequence("F5"), self.dossiers.refresh)
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self._action(help_menu, "Phím tắt", QKeySequence("F1"), self._on_help)
+
+    def _on_hub_settings(self) -> None:
+        from ui.hub.settings_dialog import open_hub_settings
+
+        open_hub_settings(self, self._services, self._runner)
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)

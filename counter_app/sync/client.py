@@ -79,8 +79,10 @@ class SyncClient:
 
     def __init__(self, base_url: str, token: str | None = None, *, timeout_s: float = 60.0,
                  connect_timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+                 transport: httpx.BaseTransport | None = None,
+                 extra_headers: dict[str, str] | None = None) -> None:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json",
+                   **(extra_headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(

@@ -245,8 +245,11 @@ class PageApplied:
 
 
 def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: datetime,
-               checkpoint: Checkpoint) -> PageApplied:
-    """Apply one page of the ward's change log and store its cursor, in one transaction."""
+               checkpoint: Checkpoint,
+               save_cursor: Callable[[Connection, int], None] | None = None) -> PageApplied:
+    """Apply one page of the ward's change log and store its cursor, in one transaction.
+
+    ``save_cursor`` stores the cursor of another log (the ward hub's) instead of upstream's."""
     at, today = to_db(now), local_day(now)
     applied, changes = 0, NO_CHANGES
     with engine.begin() as conn:
@@ -268,8 +271,11 @@ def apply_page(engine: Engine, page: ChangesPage, *, own_device_id: str, now: da
         if released:
             applied += released
             changes |= Changes(dossier_list=True)
-        conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
-                     {"c": page.next_cursor})
+        if save_cursor is not None:
+            save_cursor(conn, page.next_cursor)
+        else:
+            conn.execute(text("UPDATE sync_state SET pull_cursor = :c WHERE id = 1"),
+                         {"c": page.next_cursor})
         checkpoint("pull_before_commit")
     return PageApplied(applied, changes)
 

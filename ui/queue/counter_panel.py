@@ -205,18 +205,22 @@ class CounterQueuePresenter(QObject):
 
     def __init__(self, view: CounterQueuePanel, services: AppServices, runner: TaskRunner, *,
                  counter_no: int, official_id: int | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, queue: object | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self._services = services
+        # On a PC paired with the ward's hub, ``queue`` is the hub's (counter_app.hub.port).
+        self._queue = queue or services.queue
+        # The hub answers over the network: its calls go to the I/O pool, never the DB thread.
+        self._run = runner.run_db if queue is None else runner.run_io
         self._runner = runner
         self.counter_no = counter_no
         self._official_id = official_id
         self.current: TicketPublic | None = None
-        self.watch = QueueWatch(services.engine, services.queue, self)
+        self.watch = QueueWatch(services.engine, self._queue, self)
         self.watch.changed.connect(self.refresh)
         self.watch.queue_changed.connect(self.refresh)
-        q, who = services.queue, {"official_id": official_id}
+        q, who = self._queue, {"official_id": official_id}
         view.call_next_requested.connect(lambda: self._act(q.call_next, counter_no, **who))
         view.call_number_requested.connect(
             lambda n: self._act(q.call, n, counter_no, **who))
@@ -228,7 +232,7 @@ class CounterQueuePresenter(QObject):
 
     def start(self) -> None:
         """Load services and state; watch for changes."""
-        task = self._runner.run_db(self._services.queue.ensure_defaults)
+        task = self._run(self._queue.ensure_defaults)
         task.succeeded.connect(self._on_services_loaded)
         self.refresh()
         self.watch.start()
@@ -244,7 +248,7 @@ class CounterQueuePresenter(QObject):
     @Slot()
     def refresh(self) -> None:
         """Re-read this counter's state on the DB thread."""
-        task = self._runner.run_db(self._services.queue.counter_state, self.counter_no)
+        task = self._run(self._queue.counter_state, self.counter_no)
         task.succeeded.connect(self._on_state_succeeded)
         task.failed.connect(self._on_task_failed)
 
@@ -257,7 +261,7 @@ class CounterQueuePresenter(QObject):
         self.state_changed.emit(state)
 
     def _act(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        task = self._runner.run_db(fn, *args, **kwargs)
+        task = self._run(fn, *args, **kwargs)
         task.succeeded.connect(self._on_action_succeeded)
         task.failed.connect(self._on_task_failed)
 
@@ -271,7 +275,7 @@ class CounterQueuePresenter(QObject):
     def _on_view_transfer_requested(self, prefix: str, counter: int) -> None:
         if self.current is None:
             return
-        self._act(self._services.queue.transfer, self.current.uid, to_prefix=prefix or None,
+        self._act(self._queue.transfer, self.current.uid, to_prefix=prefix or None,
                   to_counter=counter or None, official_id=self._official_id)
 
     @Slot(object)
@@ -279,7 +283,7 @@ class CounterQueuePresenter(QObject):
         """Link the dossier just received to the ticket being served here."""
         uid = getattr(dossier, "uid", None)
         if self.current is not None and uid:
-            self._act(self._services.queue.link_dossier, self.current.uid, uid,
+            self._act(self._queue.link_dossier, self.current.uid, uid,
                       official_id=self._official_id)
 
     @Slot(object)

@@ -140,16 +140,18 @@ class DisplayPresenter(QObject):
 
     def __init__(self, view: HallDisplayWindow, services: AppServices, runner: TaskRunner, *,
                  announcer: Announcer | None = None, parent: QObject | None = None,
-                 poll_ms: int = 250) -> None:
+                 poll_ms: int = 250, queue: object | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self._services = services
+        # On a PC paired with the ward's hub, ``queue`` is the hub's (counter_app.hub.port).
+        self._queue = queue or services.queue
         self._runner = runner
         self._announcer = announcer
         self._last_call_id: int | None = None
         self._loading = False
         self._again = False
-        self.watch = QueueWatch(services.engine, services.queue, self, poll_ms=poll_ms)
+        self.watch = QueueWatch(services.engine, self._queue, self, poll_ms=poll_ms)
         self.watch.changed.connect(self.refresh)
         self.watch.queue_changed.connect(self.refresh)
         self._clock = QTimer(self)
@@ -176,7 +178,7 @@ class DisplayPresenter(QObject):
             return
         self._loading = True
         # Read more than the rows shown: recalls of one ticket collapse into one line.
-        task = self._runner.run_db(self._services.queue.board, ROWS * 4)
+        task = self._runner.run_db(self._queue.board, ROWS * 4)
         task.succeeded.connect(self._on_board_succeeded)
         task.failed.connect(self._on_board_failed)
 

@@ -249,10 +249,12 @@ class KioskPresenter(QObject):
     unlocked = Signal()
 
     def __init__(self, view: KioskWindow, services: AppServices, runner: TaskRunner,
-                 printer: TicketPrinter, parent: QObject | None = None) -> None:
+                 printer: TicketPrinter, parent: QObject | None = None,
+                 queue: object | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self._services = services
+        self._queue = queue  # the ward hub's queue (counter_app.hub.port) on a paired kiosk
         self._runner = runner
         self._printer = printer
         self._last: TicketData | None = None
@@ -281,7 +283,10 @@ class KioskPresenter(QObject):
     @Slot(str, bool)
     def _on_view_issue_requested(self, prefix: str, priority: bool) -> None:
         self.view.set_busy(True)
-        task = self._runner.run_db(_issue, self._services, prefix, priority)
+        if self._queue is None:
+            task = self._runner.run_db(_issue, self._services, prefix, priority)
+        else:  # numbered by the hub, over the network: the I/O pool
+            task = self._runner.run_io(_issue, self._services, prefix, priority, self._queue)
         task.succeeded.connect(self._on_issue_succeeded)
         task.failed.connect(self._on_task_failed)
 
@@ -356,6 +361,7 @@ def _kiosk_setup(services: AppServices) -> tuple[str, list[QueueServicePublic]]:
     return services.accounts.ward().agency_name, services.queue.services()
 
 
-def _issue(services: AppServices, prefix: str, priority: bool) -> tuple[TicketPublic, TicketData]:
-    ticket = services.queue.issue(prefix, priority=priority)
+def _issue(services: AppServices, prefix: str, priority: bool,
+           queue: object | None = None) -> tuple[TicketPublic, TicketData]:
+    ticket = (queue or services.queue).issue(prefix, priority=priority)  # type: ignore[attr-defined]
     return ticket, services.queue.ticket_print_data(ticket)

@@ -23,7 +23,8 @@ def _app() -> QApplication:
     return app
 
 
-def run_kiosk(services: AppServices, *, fullscreen: bool = True) -> int:
+def run_kiosk(services: AppServices, *, fullscreen: bool = True,
+              queue: object | None = None) -> int:
     """Run the citizens' kiosk until an official leaves it with the PIN; the exit code."""
     from PySide6.QtCore import Qt
 
@@ -31,7 +32,7 @@ def run_kiosk(services: AppServices, *, fullscreen: bool = True) -> int:
     runner = TaskRunner()
     window = KioskWindow()
     printer = TicketPrinter(runner, services.queue.printer_config("kiosk"), parent=window)
-    presenter = KioskPresenter(window, services, runner, printer, parent=window)
+    presenter = KioskPresenter(window, services, runner, printer, parent=window, queue=queue)
     presenter.unlocked.connect(app.quit)
     presenter.start()
     window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, fullscreen)

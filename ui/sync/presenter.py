@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from counter_app.domain.clock import Clock, from_db, local
 from counter_app.services.accounts import OfficialPublic
+from counter_app.hub.ward_sync import WardSync
 from counter_app.services.context import AppServices
 from counter_app.sync import store
 from counter_app.sync.client import SyncClient
@@ -94,7 +95,7 @@ class SyncPresenter(QObject):
         self._may_enrol = official is None or official.is_admin
         widget.set_enrol_allowed(self._may_enrol)
         self.widget, self._services, self._runner = widget, services, runner
-        self.pump = SyncPump(services.engine, data_dir, clock or services.clock,
+        self.pump = WardSync(services.engine, data_dir, clock or services.clock,
                              settings or SyncSettings())
         self.schedule = SyncSchedule(self.pump.settings)
         self._timer = QTimer(self)

@@ -1,7 +1,7 @@
 """sync: pulled dossiers parked until their procedure is known locally
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-01 22:10:00.000000
 
 Backfills what earlier versions pulled and could not apply (a counter that synced before its
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
