@@ -44,8 +44,8 @@ def gui_parser() -> argparse.ArgumentParser:
 def _run_queue_window(opts: argparse.Namespace) -> int:
     """Kiosk or hall display: a window of its own on the same store (another process)."""
     from counter_app.config import Settings, demo_data_dir
-    from counter_app.services.context import open_services
     from counter_app.logs import setup_logging
+    from counter_app.services.context import open_services
     from ui.queue.launch import run_display, run_kiosk
 
     data_dir = opts.data_dir or (demo_data_dir() if opts.demo else None)
