@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from counter_app.config import Settings, demo_data_dir
 from counter_app.domain.calendar import to_vn
 from counter_app.domain.errors import DomainError
 from counter_app.hub.errors import HubError
+from counter_app.logs import setup_logging
 from counter_app.services.context import AppServices, open_services
 from counter_app.services.dossiers import DossierQuery
 from counter_app.services.errors import LoginFailed, ServiceError
@@ -202,6 +204,11 @@ def _hoist_data_dir(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one operator command; Vietnamese error text and exit 2 on a user error."""
     args = build_parser().parse_args(_hoist_data_dir(list(sys.argv[1:] if argv is None else argv)))
+    settings = _settings(args)
+    # Scheduled runs (a nightly `sync`) leave their trace in the same rotated file as the GUI;
+    # the console shows only warnings, so scripted output stays clean.
+    setup_logging(settings.log_dir, settings.log_level, console_level="WARNING")
+    logging.getLogger(__name__).info("command: %s", args.command)
     try:
         return int(args.fn(args))
     except (ServiceError, DomainError, StoreError, HubError) as exc:

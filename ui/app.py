@@ -7,14 +7,14 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from counter_app.config import Settings
+from counter_app.logs import setup_logging
 from ui.login_dialog import LoginDialog, LoginPresenter
 from ui.style import apply_style
 from ui.tasks import TaskRunner
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEMO_SEED_COUNT = 300
 DEMO_LOGIN = ("canbo", "canbo123")
-QUIET_LOGGERS = ("alembic",)
-"""Libraries whose INFO lines are for the log file, not the console."""
 BackupFn = Callable[..., object]
 """``backup(db_path, backup_dir, now, *, cancelled)``: the daily backup (injectable)."""
 
@@ -75,26 +73,6 @@ def seed_demo_once(services: AppServices) -> int:
     if services.dossiers.count():
         return 0
     return seed_dossiers(services.engine, services.clock, DEMO_SEED_COUNT)
-
-
-def setup_logging(log_dir: Path, level: str = "INFO") -> None:
-    """Rotating log file in the data directory, plus stderr."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_dir / "counter-app.log", maxBytes=2_000_000,
-                                  backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.setLevel(level)
-    root.addHandler(handler)
-    console = logging.StreamHandler()
-    console.addFilter(_console_filter)
-    root.addHandler(console)
-
-
-def _console_filter(record: logging.LogRecord) -> bool:
-    """Alembic's INFO lines ("Context impl SQLiteImpl", each migration) stay in the log file."""
-    quiet = record.name.split(".")[0] in QUIET_LOGGERS
-    return not quiet or record.levelno >= logging.WARNING
 
 
 class AppController(QObject):
@@ -296,8 +274,12 @@ class AppController(QObject):
             self.services.close()
 
 
-def run_gui(data_dir: Path | None, *, demo: bool) -> int:
-    """Start the Qt application; returns the process exit code."""
+def run_gui(data_dir: Path | None, *, demo: bool, smoke: bool = False) -> int:
+    """Start the Qt application; returns the process exit code.
+
+    ``smoke`` (the frozen build's self-test) quits as soon as the login is usable: the store
+    opened, migrated and the first window drawn.
+    """
     from counter_app.config import demo_data_dir
 
     if data_dir is None and demo:
@@ -311,7 +293,15 @@ def run_gui(data_dir: Path | None, *, demo: bool) -> int:
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go between login and the window
     apply_style(app)
     controller = AppController(app, settings, demo=demo)
+    if smoke:
+        controller.login_shown.connect(lambda _dialog: _smoke_done(app))
     controller.start()
     code = app.exec()
     controller.shutdown()
     return int(code)
+
+
+def _smoke_done(app: QApplication) -> None:
+    """The smoke test reached a usable login: say so and quit."""
+    print("smoke: login window ready", flush=True)
+    QTimer.singleShot(0, app.quit)  # also when the login shows before the event loop runs

@@ -61,14 +61,16 @@ def gui_parser() -> argparse.ArgumentParser:
     mode.add_argument("--kiosk", action="store_true", help="máy lấy số cho công dân (toàn màn hình)")
     mode.add_argument("--display", action="store_true", help="màn hình gọi số ở sảnh")
     p.add_argument("--screen", type=int, default=None, help="màn hình hiển thị (số thứ tự)")
+    # The frozen build's self-test: open the store, show the login, quit (no help: not for users).
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
 def _run_queue_window(opts: argparse.Namespace) -> int:
     """Kiosk or hall display: a window of its own on the same store (another process)."""
     from counter_app.config import Settings, demo_data_dir
+    from counter_app.logs import setup_logging
     from counter_app.services.context import open_services
-    from ui.app import setup_logging
     from ui.queue.launch import run_display
 
     data_dir = opts.data_dir or (demo_data_dir() if opts.demo else None)
@@ -126,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_queue_window(opts)
     from ui.app import run_gui  # Qt loads here, and only here
 
-    return run_gui(opts.data_dir, demo=opts.demo)
+    return run_gui(opts.data_dir, demo=opts.demo, smoke=opts.smoke_test)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,8 +16,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from counter_app.domain.clock import Clock, from_db, local
-from counter_app.services.accounts import OfficialPublic
 from counter_app.hub.ward_sync import WardSync
+from counter_app.services.accounts import OfficialPublic
 from counter_app.services.context import AppServices
 from counter_app.sync import store
 from counter_app.sync.client import SyncClient
