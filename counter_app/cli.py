@@ -77,15 +77,19 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    """Render a stored dossier's receipt or slip to a PDF file."""
+    """Render a stored dossier's receipt, slip, form 02–07 or fee receipt to a PDF file."""
     from printing.receipt import render_receipt
     from printing.slip import render_slip
 
     svc = _open(args)
-    if args.format == "slip80":
-        pdf = render_slip(svc.receipts.slip(args.code), width_mm=80)
+    if args.what != "receipt":
+        from counter_app.forms_cli import print_form
+
+        pdf = print_form(svc, args)
+    elif args.format == "slip80":
+        pdf = render_slip(svc.receipts.slip(args.args[0]), width_mm=80)
     else:
-        pdf = render_receipt(svc.receipts.receipt(args.code), page=args.format)
+        pdf = render_receipt(svc.receipts.receipt(args.args[0]), page=args.format)
     Path(args.out).write_bytes(pdf)
     print(args.out)
     return 0
@@ -149,11 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--search", default="")
     s.add_argument("--limit", type=int, default=None, help="mặc định: tất cả")
     s.set_defaults(fn=cmd_dossiers)
-    s = sub.add_parser("print", help="in phiếu")
-    s.add_argument("what", choices=["receipt"])
-    s.add_argument("code")
+    s = sub.add_parser("print", help="in phiếu: receipt MÃ | form SỐ_MẪU MÃ | fee-receipt MÃ")
+    s.add_argument("what", choices=["receipt", "form", "fee-receipt"])
+    s.add_argument("args", nargs="+", metavar="SỐ_MẪU/MÃ_HỒ_SƠ")
     s.add_argument("--out", required=True)
     s.add_argument("--format", choices=["a4", "a5", "slip80"], default="a4")
+    s.add_argument("--receipt-no", default="", help="số biên lai (fee-receipt; mặc định: mới nhất)")
     s.set_defaults(fn=cmd_print)
     s = sub.add_parser("catalogue", help="nhập danh mục thủ tục")
     s.add_argument("action", choices=["import"])
@@ -173,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_dossier_parsers(sub, f"mật khẩu: biến môi trường {PASSWORD_ENV}")
     sub.choices["dossier"].set_defaults(fn=cmd_dossier)
+    from counter_app.forms_cli import add_ledger_parser
+
+    add_ledger_parser(sub, lambda a, fn: fn(a, _open(a)))
     from counter_app.sync_cli import add_sync_parsers
 
     add_sync_parsers(sub)
