@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from counter_app.domain.calendar import DurationKind
-from counter_app.domain.cccd import Sex, check_cccd_number
+from counter_app.domain.cccd import Sex, check_cccd_number, check_person_name
 from counter_app.domain.clock import Clock, local_day, to_db
 from counter_app.domain.codes import (
     CodeRange,
@@ -102,6 +102,8 @@ def _validate(req: IntakeRequest, *, today: date) -> _Clean:
     name = _collect(
         errors, clean_text, req.applicant_name, field="applicant_name", max_len=100, required=True
     )
+    if name:  # a stray scan or digits in the name field: never saved, whatever the screen
+        _collect(errors, check_person_name, name, field="applicant_name")
     address = _collect(errors, clean_text, req.address, field="address", max_len=250, required=True)
     note = _collect(errors, clean_text, req.note, field="note", max_len=500, required=False)
     id_number = "".join(req.id_number.split())
