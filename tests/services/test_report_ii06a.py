@@ -129,6 +129,16 @@ def _build(svc: AppServices, clock: FixedClock, seed: int, n: int) -> int:
     return len(codes)
 
 
+def _open_pause_case(svc: AppServices, clock: FixedClock) -> None:
+    """Carried over, due 1/12 (overdue at the end of the period) unless the supplement
+    requested on 23/11 and still open counts up to the period end: then it is in time."""
+    me = Actor(svc.accounts.login("canbo", "canbo123"))
+    clock.set(vn_datetime(2026, 11, 20, 9, 15))
+    code = svc.intake.receive(request_for(svc, "1.004222"), official=me.official).code
+    clock.set(vn_datetime(2026, 11, 23, 9, 0))
+    svc.lifecycle.request_supplement(code, items=["Bản sao CCCD"], actor=me)
+
+
 def _json_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     capsys.readouterr()
     assert main(argv) == 0
@@ -188,13 +198,14 @@ def test_every_cell_equals_an_independent_recount(
         services: AppServices, clock: FixedClock, tmp_path: Path, seed: int,
         capsys: pytest.CaptureFixture[str]) -> None:
     svc = services
+    _open_pause_case(svc, clock)
     made = _build(svc, clock, seed, 45)
     with svc.engine.begin() as c:
         c.execute(text("UPDATE dossier SET channel = 2 WHERE id % 3 = 0"))
     clock.set(vn_datetime(2026, 12, 31, 9, 0))
     base = ["--data-dir", str(tmp_path)]
     rows = _json_lines([*base, "dossiers", "--json"], capsys)
-    assert len(rows) == 45 and made > 10
+    assert len(rows) == 46 and made > 10
     shown = {r["code"]: _json_lines([*base, "dossier", "show", r["code"], "--json"], capsys)[0]
              for r in rows if r["status"] == 5}
     got = _json_lines([*base, "report", "ii06a", "--from", START.isoformat(),
