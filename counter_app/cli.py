@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     from counter_app.forms_cli import add_ledger_parser
 
     add_ledger_parser(sub, lambda a, fn: fn(a, _open(a)))
+    from counter_app.report_cli import add_report_parser
+
+    add_report_parser(sub, _open)
     from counter_app.sync_cli import add_sync_parsers
 
     add_sync_parsers(sub)
