@@ -12,7 +12,7 @@ from counter_app.domain.clock import FixedClock, vn_datetime
 from counter_app.services.context import open_services
 from counter_app.services.demo import ensure_demo_ward
 
-TARGET = 200  # lifecycle steps
+TARGET = 120  # lifecycle steps
 
 CHILD = r"""
 import sys
@@ -65,7 +65,7 @@ def test_sigkill_during_lifecycle_actions(tmp_path: Path) -> None:
         svc.close()
         if n >= TARGET:
             break
-        run_until_killed(CHILD, db, rng, reported, budget=(10, 120))
+        run_until_killed(CHILD, db, rng, reported, budget=(10, 40))
         kills += 1
     assert kills >= 3
     svc = open_services(db)
