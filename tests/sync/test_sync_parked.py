@@ -57,7 +57,7 @@ def _page(*payloads: tuple[str, dict[str, Any]], first: int = 1) -> ChangesPage:
 
 def _apply(engine: Engine, page: ChangesPage) -> int:
     return store.apply_page(engine, page, own_device_id="d", now=NOW,
-                            checkpoint=lambda _n: None)
+                            checkpoint=lambda _n: None).rows
 
 
 def _codes(engine: Engine) -> list[str]:
