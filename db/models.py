@@ -356,14 +356,14 @@ class ParkedDossier(SQLModel, table=True):
     parked_at: str
 
 
-# The lifecycle tables live in their own module; importing it here registers them with every
+# The lifecycle and hub tables live in their own modules; importing them here registers them with every
 # user of db.models (the migrations' metadata included).
-from db.lifecycle_models import DossierRating as DossierRating  # noqa: E402
-from db.lifecycle_models import DossierStep as DossierStep  # noqa: E402
-from db.lifecycle_models import FeePayment as FeePayment  # noqa: E402
 from db.hub_models import HubLink as HubLink  # noqa: E402
 from db.hub_models import HubPairCode as HubPairCode  # noqa: E402
 from db.hub_models import HubPeer as HubPeer  # noqa: E402
 from db.hub_models import HubRelay as HubRelay  # noqa: E402
 from db.hub_models import HubRequest as HubRequest  # noqa: E402
 from db.hub_models import HubUpstream as HubUpstream  # noqa: E402
+from db.lifecycle_models import DossierRating as DossierRating  # noqa: E402
+from db.lifecycle_models import DossierStep as DossierStep  # noqa: E402
+from db.lifecycle_models import FeePayment as FeePayment  # noqa: E402
