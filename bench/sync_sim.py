@@ -109,7 +109,7 @@ def _work_day(d: SimDevice, n: int, rng: random.Random) -> None:
         comps = tuple(ComponentInput(c.name, max(c.originals, 1), c.certified_copies,
                                      c.photocopies) for c in p.components if c.required)
         r = d.svc.intake.receive(IntakeRequest(
-            procedure_id=p.id, applicant_name=f"Công Dân Số {i}", id_number="001085012345",
+            procedure_id=p.id, applicant_name=f"Công Dân {_spoken(i)}", id_number="001085012345",
             address="Số 1 Phố Huế, Hà Nội", components=comps), official=official)
         d.codes.append(r.code)
         d.clock.advance(minutes=rng.randint(3, 20))
@@ -218,3 +218,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _spoken(n: int) -> str:
+    """A number as words: a person's name never holds digits (the intake refuses them)."""
+    words = ("Không", "Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám", "Chín")
+    return " ".join(words[int(d)] for d in str(n))
