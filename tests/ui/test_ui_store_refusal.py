@@ -28,11 +28,18 @@ def test_an_empty_store_with_backups_is_refused_with_the_restore_command(
     shown: list[str] = []
     monkeypatch.setattr(ui.app.QMessageBox, "critical",
                         lambda _parent, _title, text: shown.append(text))
-    controller = AppController(QApplication.instance(), settings, demo=False)
+    # The refusal ends the app (exit 1) and closing the login quits it: record both instead of
+    # letting a deferred quit reach the event loops of the tests that run next in this process.
+    app = QApplication.instance()
+    ended: list[int] = []
+    monkeypatch.setattr(app, "exit", lambda code=0: ended.append(code), raising=False)
+    monkeypatch.setattr(app, "quit", lambda: ended.append(0), raising=False)
+    controller = AppController(app, settings, demo=False)
     controller.first_window_shown.connect(qtbot.addWidget)
     controller.start()
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert backup.name in shown[0] and "counter-app restore" in shown[0]
     assert "sqlite" not in shown[0].lower() and "Traceback" not in shown[0]
     assert settings.db_path.stat().st_size == 0  # not replaced by a new empty store
+    assert ended == [1]
     controller.shutdown()
