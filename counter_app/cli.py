@@ -15,7 +15,6 @@ from pathlib import Path
 from counter_app.config import Settings, demo_data_dir
 from counter_app.domain.calendar import to_vn
 from counter_app.domain.errors import DomainError
-from counter_app.hub.errors import HubError
 from counter_app.logs import setup_logging
 from counter_app.services.context import AppServices, open_services
 from counter_app.services.dossiers import DossierQuery
@@ -222,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger(__name__).info("command: %s", args.command)
     try:
         return int(args.fn(args))
-    except (ServiceError, DomainError, StoreError, HubError) as exc:
+    except (ServiceError, DomainError, StoreError) as exc:  # hub errors are ServiceErrors
         print(f"Lỗi: {exc.message_vi}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk while writing a file (a PDF, the printer's output)

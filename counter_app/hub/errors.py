@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from counter_app.services.errors import ServiceError
 
-class HubError(Exception):
-    """Base: ``message_vi`` is shown to the official as is."""
+
+class HubError(ServiceError):
+    """Base: a use-case error like the services' (``message_vi`` shown to the official as is)."""
 
     code = "hub"
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 class PairingRefused(HubError):
