@@ -60,11 +60,16 @@ def _ref(d: DossierPublic, *, masked: bool = False) -> DossierRef:
                       d.procedure_code)
 
 
+_ACTION_VI = {"supplement": "yêu cầu bổ sung", "refuse": "từ chối", "extend": "gia hạn",
+              "stop": "dừng giải quyết", "withdraw": "rút hồ sơ"}
+
+
 def _last(detail: DossierDetail, *actions: str) -> StepPublic:
     for step in reversed(detail.steps):
         if step.action in actions:
             return step
-    raise NoSuchStep(f"Hồ sơ {detail.dossier.code} chưa có bước {'/'.join(actions)} để in "
+    what = " hoặc ".join(_ACTION_VI.get(a, a) for a in actions)
+    raise NoSuchStep(f"Hồ sơ {detail.dossier.code} chưa có bước {what} nên chưa in được "
                      "biểu mẫu này.", field="number")
 
 
